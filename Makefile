@@ -1,0 +1,50 @@
+# The book's commands. Start with `make help`.
+#
+# Everything runs inside .venv, created on first use from requirements.lock
+# (exact, hashed versions). Only python3 (>= 3.10) and make are needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+BUILD  ?= _build
+SPHINXOPTS ?= -W --keep-going
+SPHINX := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
+
+.DEFAULT_GOAL := help
+.PHONY: help html test lint livehtml lock clean venv
+
+help: ## List the targets
+	@echo "Targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(READY): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.x")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
+	touch $@
+
+venv: $(READY) ## Create .venv with the locked versions (done by every target)
+
+html: $(READY) ## Build the site into _build/html (executes changed chapters)
+	$(SPHINX) -b html book $(BUILD)/html
+	@echo "The site is in $(BUILD)/html/index.html"
+
+test: $(READY) ## Run the whole test suite (includes building the book)
+	$(BIN)/python -m pytest
+
+lint: $(READY) ## Check the code with ruff
+	$(BIN)/ruff check code tests conf.py benchmarks
+	$(BIN)/ruff format --check code tests conf.py benchmarks
+
+livehtml: $(READY) ## Preview while editing: rebuilds and reloads on save
+	$(BIN)/sphinx-autobuild -c . $(SPHINXOPTS) --watch code book $(BUILD)/html
+
+lock: $(READY) ## Regenerate requirements.lock from pyproject.toml (needs the network)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \
+	  --generate-hashes --custom-compile-command "make lock" --output-file requirements.lock
+	@echo "requirements.lock updated: run 'make html' to install it"
+
+clean: ## Remove the build folder (the execution cache with it)
+	rm -rf $(BUILD)

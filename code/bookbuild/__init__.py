@@ -1,0 +1,25 @@
+"""Sphinx extension with the book's own build rules.
+
+* :mod:`bookbuild.cache` keys myst-nb's execution cache on the source of
+  ``code/``, so a change to the package re-executes every chapter while a
+  prose edit re-executes nothing.
+* :mod:`bookbuild.alt_text` fails the build when an image has no real alt
+  text.
+
+Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from bookbuild import alt_text, cache
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the book's build rules with Sphinx."""
+    cache.setup(app)
+    alt_text.setup(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,108 @@
+"""Shared fixtures: one build of the whole book per test session.
+
+Building executes every chapter, so the session builds once (``built_book``)
+and tests that need a modified book (a broken chapter, an edited file) build
+a copy that starts from that build's execution cache (``book_copy``), which
+re-executes only what changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+EXECUTED = re.compile(r"^(?P<path>\S+): Executed notebook in", re.MULTILINE)
+CACHED = re.compile(r"^(?P<path>\S+): Using cached notebook", re.MULTILINE)
+
+
+@dataclass
+class Build:
+    """The result of one ``sphinx-build`` run of a project tree."""
+
+    project: Path
+    out: Path
+    returncode: int
+    log: str
+
+    @property
+    def html_dir(self) -> Path:
+        return self.out / "html"
+
+    def html(self, docname: str) -> str:
+        return (self.html_dir / f"{docname}.html").read_text(encoding="utf-8")
+
+    def executed(self) -> list[str]:
+        """Names (file stems) of the pages this build executed."""
+        return sorted(Path(m["path"]).stem for m in EXECUTED.finditer(self.log))
+
+    def served_from_cache(self) -> list[str]:
+        return sorted(Path(m["path"]).stem for m in CACHED.finditer(self.log))
+
+    def notebook(self, docname: str) -> dict:
+        """The executed notebook myst-nb wrote for ``docname``."""
+        path = self.out / "jupyter_execute" / f"{docname}.ipynb"
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def glued(self, docname: str) -> dict[str, object]:
+        """Every value the page glued, by name, as Python objects."""
+        values: dict[str, object] = {}
+        for cell in self.notebook(docname)["cells"]:
+            for output in cell.get("outputs", []):
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                if name is None:
+                    continue
+                text = output["data"].get("text/plain", "")
+                try:
+                    values[name] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[name] = text
+        return values
+
+
+def run_sphinx(project: Path, out: Path, *extra: str) -> Build:
+    """Build ``project``'s book into ``out/html`` with warnings as errors."""
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
+        "-c", str(project), str(project / "book"), str(out / "html"), *extra,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return Build(project, out, result.returncode, result.stdout + result.stderr)
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy what a build reads (conf.py, book/, code/) to ``destination``."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "conf.py", destination / "conf.py")
+    for folder in ("book", "code"):
+        shutil.copytree(REPO / folder, destination / folder, ignore=ignore)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The repository's book, built once per session (fails loudly if it breaks)."""
+    build = run_sphinx(REPO, tmp_path_factory.mktemp("book") / "_build")
+    if build.returncode != 0:
+        pytest.fail(f"the book does not build:\n{build.log[-6000:]}")
+    return build
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path, built_book: Build) -> Path:
+    """A copy of the project whose build folder starts with the session's cache."""
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(
+        built_book.out / ".jupyter_cache", project / "_build" / ".jupyter_cache"
+    )
+    return project
