@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from jupyter_cache import get_cache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,15 +54,30 @@ class Build:
         path = self.out / "jupyter_execute" / f"{docname}.ipynb"
         return json.loads(path.read_text(encoding="utf-8"))
 
+    def executed_notebook(self, docname: str) -> dict:
+        """The notebook with every output of the execution, glue records included.
+
+        (``jupyter_execute/`` holds the page's notebook without the glue
+        records, so this reads the execution cache.)
+        """
+        (cache_dir,) = (self.out / ".jupyter_cache").glob("code-*")
+        cache = get_cache(str(cache_dir))
+        source = str(self.project / "book" / f"{docname}.md")
+        record = cache.get_cached_project_nb(source)
+        if record is None:
+            raise LookupError(f"{docname} has no executed notebook in {cache_dir}")
+        return cache.get_cache_bundle(record.pk).nb
+
     def glued(self, docname: str) -> dict[str, object]:
         """Every value the page glued, by name, as Python objects."""
         values: dict[str, object] = {}
-        for cell in self.notebook(docname)["cells"]:
+        for cell in self.executed_notebook(docname)["cells"]:
             for output in cell.get("outputs", []):
                 name = output.get("metadata", {}).get("scrapbook", {}).get("name")
                 if name is None:
                     continue
-                text = output["data"].get("text/plain", "")
+                prefix = output["metadata"]["scrapbook"].get("mime_prefix", "")
+                text = output["data"].get(prefix + "text/plain", "")
                 try:
                     values[name] = ast.literal_eval(text)
                 except (ValueError, SyntaxError):

@@ -1,0 +1,162 @@
+"""Build the book with Sphinx and check what a reader gets.
+
+The session fixture ``built_book`` builds the repository's book once; the
+other tests build a copy that starts from its execution cache, so only what
+a test changes is executed again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import nnbasics
+from nnbasics.examples.cracking import TABLE_2_1
+from tests.conftest import REPO, Build, run_sphinx
+
+pytestmark = pytest.mark.build
+
+CHAPTERS = sorted(p.stem for p in (REPO / "book").glob("*.md"))
+NOTEBOOK_PAGES = sorted(  # the pages with code for myst-nb to execute
+    p.stem for p in (REPO / "book").glob("*.md") if "{code-cell}" in p.read_text()
+)
+
+
+def soup(build: Build, docname: str) -> BeautifulSoup:
+    return BeautifulSoup(build.html(docname), "html.parser")
+
+
+def test_landing_page_is_the_root_of_the_site(built_book):
+    assert (built_book.html_dir / "index.html").is_file()
+    assert "Guess, Compare, Adjust" in built_book.html("index")
+
+
+def test_landing_page_glues_the_loss_of_a_real_training_run(built_book):
+    run = nnbasics.train(
+        nnbasics.CurveFit(TABLE_2_1.x, TABLE_2_1.y), (1, 1), learning_rate=0.1
+    )
+    glued = built_book.glued("index")
+    assert glued["taste_final_loss"] == pytest.approx(run.final_loss, rel=1e-12)
+    assert glued["taste_steps"] == len(run) - 1
+    text = soup(built_book, "index").get_text(" ")
+    assert f"the loss is {run.final_loss:.5f}" in " ".join(text.split())
+
+
+def test_landing_page_shows_the_executed_figure_with_alt_text(built_book):
+    images = soup(built_book, "index").select("figure#fig-taste-loss img")
+    assert len(images) == 1
+    image = images[0]
+    assert (built_book.html_dir / image["src"]).stat().st_size > 10_000
+    assert "loss" in image["alt"].lower()
+    assert not image["alt"].endswith(".png")
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_every_chapter_is_in_the_navigation(built_book, docname):
+    if docname == "index":
+        return
+    navigation = soup(built_book, "index").select_one("nav.bd-links")
+    links = {a["href"].split("#")[0] for a in navigation.select("a[href]")}
+    assert f"{docname}.html" in links
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_every_image_has_real_alt_text(built_book, docname):
+    for image in soup(built_book, docname).select("article img"):
+        alt = image.get("alt", "").strip()
+        assert alt, f"{docname}: an image has no alt text"
+        assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{docname}: alt is a file name"
+
+
+def test_every_notebook_page_was_executed(built_book):
+    assert built_book.executed() == NOTEBOOK_PAGES
+
+
+def test_unchanged_pages_come_from_the_cache(book_copy, tmp_path):
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode == 0, build.log[-3000:]
+    assert build.executed() == []
+    assert build.served_from_cache() == NOTEBOOK_PAGES
+
+
+def test_a_prose_edit_executes_nothing(book_copy):
+    first = run_sphinx(book_copy, book_copy / "_build")
+    assert first.returncode == 0, first.log[-3000:]
+    page = book_copy / "book" / "index.md"
+    page.write_text(page.read_text().replace(
+        "Every neural network learns", "Every neural network, however large, learns"
+    ))  # fmt: skip
+    second = run_sphinx(book_copy, book_copy / "_build")
+    assert second.returncode == 0, second.log[-3000:]
+    assert second.executed() == []
+    assert second.served_from_cache() == ["index"]  # re-read, outputs from the cache
+    assert "however large" in second.html("index")
+
+
+def test_a_code_edit_re_executes_every_chapter(book_copy):
+    first = run_sphinx(book_copy, book_copy / "_build")
+    assert first.returncode == 0, first.log[-3000:]
+    module = book_copy / "code" / "nnbasics" / "loss.py"
+    module.write_text(module.read_text() + "\n# an edit to the package\n")
+    second = run_sphinx(book_copy, book_copy / "_build")
+    assert second.returncode == 0, second.log[-3000:]
+    assert second.executed() == NOTEBOOK_PAGES
+    caches = list((book_copy / "_build" / ".jupyter_cache").glob("code-*"))
+    assert len(caches) == 1, "the cache of the old code/ should be pruned"
+
+
+BROKEN_CHAPTER = """\
+---
+file_format: mystnb
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+
+# A broken chapter
+
+```{code-cell} ipython3
+import nnbasics
+nnbasics.train(nnbasics.CurveFit([1.0], [2.0]), (1, 1), learning_rate=-1)
+```
+"""
+
+
+def add_to_toctree(project: Path, docname: str) -> None:
+    index = project / "book" / "index.md"
+    index.write_text(index.read_text().replace("\nopening\n", f"\nopening\n{docname}\n"))
+
+
+def test_a_failing_cell_fails_the_build_and_names_chapter_and_cell(book_copy):
+    (book_copy / "book" / "broken-chapter.md").write_text(BROKEN_CHAPTER)
+    add_to_toctree(book_copy, "broken-chapter")
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    assert "broken-chapter.md" in build.log
+    assert "Executing notebook failed" in build.log
+    assert "learning_rate=-1" in build.log  # the cell's source
+    assert "learning_rate must be a positive" in build.log  # and its error
+    assert build.executed() == []  # nothing else was executed again
+
+
+def test_a_broken_cross_reference_fails_the_build(book_copy):
+    page = book_copy / "book" / "index.md"
+    page.write_text(page.read_text() + "\nSee {ref}`no-such-label` and {doc}`no-such-page`.\n")
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    assert "no-such-label" in build.log
+    assert "no-such-page" in build.log
+
+
+def test_a_figure_without_alt_text_fails_the_build(book_copy):
+    page = book_copy / "book" / "index.md"
+    text = page.read_text()
+    start = text.index("mystnb:\n  image:")
+    end = text.index("  figure:", start)
+    page.write_text(text[:start] + "mystnb:\n" + text[end:])
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    assert re.search(r"index\.md.*has its file name as alt text", build.log), build.log[-3000:]

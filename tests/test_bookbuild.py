@@ -1,0 +1,97 @@
+"""The book's Sphinx extension, tested without building the book."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bookbuild.alt_text import missing_alt_reason
+from bookbuild.cache import code_hash
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pytest itself depends on tomli before 3.11
+    import tomli as tomllib
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def code_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "code"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("X = 1\n")
+    (root / "pkg" / "more.py").write_text("Y = 2\n")
+    return root
+
+
+def test_hash_is_stable_for_the_same_files(code_tree, tmp_path):
+    copy = tmp_path / "elsewhere" / "code"
+    shutil.copytree(code_tree, copy)
+    assert code_hash(code_tree) == code_hash(copy)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "pkg" / "more.py").write_text("Y = 3\n"),
+        lambda root: (root / "pkg" / "new.py").write_text(""),
+        lambda root: (root / "pkg" / "more.py").unlink(),
+        lambda root: (root / "pkg" / "more.py").rename(root / "pkg" / "other.py"),
+    ],
+    ids=["edit", "add", "delete", "rename"],
+)
+def test_hash_changes_with_any_source_change(code_tree, change):
+    before = code_hash(code_tree)
+    change(code_tree)
+    assert code_hash(code_tree) != before
+
+
+def test_hash_ignores_bytecode_and_build_metadata(code_tree):
+    before = code_hash(code_tree)
+    (code_tree / "pkg" / "__pycache__").mkdir()
+    (code_tree / "pkg" / "__pycache__" / "more.cpython-311.pyc").write_bytes(b"\0")
+    (code_tree / "pkg.egg-info").mkdir()
+    (code_tree / "pkg.egg-info" / "PKG-INFO").write_text("x")
+    assert code_hash(code_tree) == before
+
+
+@pytest.mark.parametrize(
+    ("alt", "uri", "problem"),
+    [
+        (None, "_images/a.png", "has no alt text"),
+        ("  ", "_images/a.png", "has no alt text"),
+        ("_images/a.png", "_images/a.png", "file name"),
+        ("a.png", "_images/a.png", "file name"),
+        ("../build/0f3c.svg", "_images/0f3c.svg", "file name"),
+    ],
+)
+def test_alt_text_that_says_nothing_is_refused(alt, uri, problem):
+    assert problem in missing_alt_reason(alt, uri)
+
+
+def test_real_alt_text_is_accepted():
+    assert missing_alt_reason("Line chart of the loss falling below 0.001.", "x.png") is None
+
+
+def test_code_is_the_standard_library_module_not_ours():
+    result = subprocess.run(
+        [sys.executable, "-c", "import code, nnbasics; print(code.__file__); print(nnbasics.__file__)"],
+        capture_output=True, text=True, check=True, cwd=REPO,
+    )  # fmt: skip
+    code_file, nnbasics_file = result.stdout.split()
+    assert Path(code_file).name == "code.py"
+    assert REPO not in Path(code_file).parents
+    assert Path(nnbasics_file).parent == REPO / "code" / "nnbasics"
+    assert not (REPO / "code" / "__init__.py").exists()
+
+
+def test_every_declared_dependency_is_pinned_in_the_lock_file():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    lock = (REPO / "requirements.lock").read_text().lower()
+    for requirement in declared:
+        name = requirement.split(">")[0].split("=")[0].split("[")[0].strip().lower()
+        assert f"\n{name}==" in lock, f"{name} is not pinned in requirements.lock"
