@@ -20,9 +20,12 @@ from tests.conftest import REPO, Build, run_sphinx
 pytestmark = pytest.mark.build
 
 CHAPTERS = sorted(p.stem for p in (REPO / "book").glob("*.md"))
-NOTEBOOK_PAGES = sorted(  # the pages with code for myst-nb to execute
-    p.stem for p in (REPO / "book").glob("*.md") if "{code-cell}" in p.read_text()
+MYSTNB_PAGES = sorted(  # the pages myst-nb reads as notebooks
+    p.stem for p in (REPO / "book").glob("*.md") if "file_format: mystnb" in p.read_text()
 )
+CODE_PAGES = {  # those with code to execute (pages without share one cache entry)
+    p.stem for p in (REPO / "book").glob("*.md") if "{code-cell}" in p.read_text()
+}
 
 
 def soup(build: Build, docname: str) -> BeautifulSoup:
@@ -72,14 +75,15 @@ def test_every_image_has_real_alt_text(built_book, docname):
 
 
 def test_every_notebook_page_was_executed(built_book):
-    assert built_book.executed() == NOTEBOOK_PAGES
+    assert sorted(built_book.executed() + built_book.served_from_cache()) == MYSTNB_PAGES
+    assert CODE_PAGES <= set(built_book.executed())
 
 
 def test_unchanged_pages_come_from_the_cache(book_copy, tmp_path):
     build = run_sphinx(book_copy, book_copy / "_build")
     assert build.returncode == 0, build.log[-3000:]
     assert build.executed() == []
-    assert build.served_from_cache() == NOTEBOOK_PAGES
+    assert build.served_from_cache() == MYSTNB_PAGES
 
 
 def test_a_prose_edit_executes_nothing(book_copy):
@@ -103,7 +107,8 @@ def test_a_code_edit_re_executes_every_chapter(book_copy):
     module.write_text(module.read_text() + "\n# an edit to the package\n")
     second = run_sphinx(book_copy, book_copy / "_build")
     assert second.returncode == 0, second.log[-3000:]
-    assert second.executed() == NOTEBOOK_PAGES
+    assert sorted(second.executed() + second.served_from_cache()) == MYSTNB_PAGES
+    assert CODE_PAGES <= set(second.executed())
     caches = list((book_copy / "_build" / ".jupyter_cache").glob("code-*"))
     assert len(caches) == 1, "the cache of the old code/ should be pruned"
 
@@ -151,12 +156,17 @@ def test_a_broken_cross_reference_fails_the_build(book_copy):
     assert "no-such-page" in build.log
 
 
-def test_a_figure_without_alt_text_fails_the_build(book_copy):
+@pytest.mark.parametrize(
+    ("metadata", "reason"),
+    [("", "has no alt text"), ("mystnb:\n  figure:\n    caption: A loss.\n", "has no alt text")],
+    ids=["no-metadata", "caption-only"],
+)  # fmt: skip
+def test_a_figure_without_alt_text_fails_the_build(book_copy, metadata, reason):
     page = book_copy / "book" / "index.md"
     text = page.read_text()
     start = text.index("mystnb:\n  image:")
-    end = text.index("  figure:", start)
-    page.write_text(text[:start] + "mystnb:\n" + text[end:])
+    end = text.index("---\n", start)
+    page.write_text(text[:start] + metadata + text[end:])
     build = run_sphinx(book_copy, book_copy / "_build")
     assert build.returncode != 0
-    assert re.search(r"index\.md.*has its file name as alt text", build.log), build.log[-3000:]
+    assert re.search(rf"index\.md: WARNING: image .*{reason}", build.log), build.log[-3000:]
