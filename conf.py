@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import nnbasics
 
+# The one place that names the repository: buttons, links and notebooks use it.
+repository_url = "https://github.com/guess-compare-adjust/book"
+repository_branch = "main"
+
 project = "Guess, Compare, Adjust"
 author = "The Guess, Compare, Adjust authors"
 copyright = f"2026, {author}"  # noqa: A001
