@@ -6,11 +6,31 @@ the repository root, and the site is written to ``_build/html``.
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import nnbasics
 
 # The one place that names the repository: buttons, links and notebooks use it.
 repository_url = "https://github.com/guess-compare-adjust/book"
 repository_branch = "main"
+
+html_baseurl = "https://guess-compare-adjust.github.io/book/"
+
+
+def _built_from_commit() -> str:
+    """The commit the site is built from (short hash), or "unknown" outside git."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=Path(__file__).parent, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return result.stdout.strip()
+
+
+commit = _built_from_commit()
 
 project = "Guess, Compare, Adjust"
 author = "The Guess, Compare, Adjust authors"
@@ -25,13 +45,19 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx_exercise",
     "sphinx_togglebutton",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
+    "sphinx_last_updated_by_git",
     "bookbuild",
 ]
 
 # --- what the book's source set is -------------------------------------------
 root_doc = "index"
-exclude_patterns = ["_templates", "**.ipynb_checkpoints"]
-templates_path = ["_templates"]
+exclude_patterns = ["_templates", "_static", "**.ipynb_checkpoints"]
+templates_path = ["book/_templates"]
 suppress_warnings: list[str] = []
 
 # --- MyST and notebook execution ---------------------------------------------
@@ -42,7 +68,11 @@ nb_execution_timeout = 120  # seconds per cell
 nb_execution_raise_on_error = False  # report every failing chapter (-W fails)
 nb_execution_show_tb = True  # the failing cell and its traceback in the log
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and maths
 bookbuild_code_dir = "code"
+
+html_math_renderer = "mathml"  # bookbuild.mathml: no MathJax, works offline
+myst_update_mathjax = False
 
 # --- API reference -----------------------------------------------------------
 autodoc_member_order = "bysource"
@@ -55,15 +85,45 @@ intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 # --- HTML ----------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = project
-html_static_path: list[str] = []
-html_last_updated_fmt = None
+html_static_path = ["book/_static"]
+html_logo = "book/_static/logo.svg"
+html_favicon = "book/_static/favicon.svg"
+html_css_files = ["book.css"]
+html_last_updated_fmt = "%Y-%m-%d"  # from each page's last commit
+html_copy_source = True  # the .md behind the download button
 html_theme_options = {
+    "repository_url": repository_url,
+    "repository_branch": repository_branch,
+    "path_to_docs": "book",
+    "use_repository_button": True,
+    "use_issues_button": True,
+    "use_edit_page_button": True,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
     "home_page_in_toc": True,
     "show_toc_level": 2,
+    "logo": {"text": project, "alt_text": f"{project}: home"},
     "extra_footer": (
-        "<p>Code under the <a href='https://opensource.org/license/mit'>MIT "
-        "licence</a>; text and figures under "
-        "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>. "
-        f"nnbasics {release}.</p>"
+        "<p>Text and figures under "
+        "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>; "
+        "code under the <a href='https://opensource.org/license/mit'>MIT "
+        f"licence</a>. Built with nnbasics {release} from commit "
+        f"<a href='{repository_url}/commit/{commit}'><code>{commit}</code></a>.</p>"
     ),
 }
+
+# --- copy buttons: code only, never prompts or outputs --------------------------
+copybutton_selector = "div:not(.output) > div.highlight > pre"
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
+# --- a published site ----------------------------------------------------------
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "py-modindex.html", "404.html"]
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_description_length = 200
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}  # cards are drawn per build; no image needed
+notfound_urls_prefix = "/book/"

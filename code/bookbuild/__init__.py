@@ -5,6 +5,8 @@
   prose edit re-executes nothing.
 * :mod:`bookbuild.alt_text` fails the build when an image has no real alt
   text.
+* :mod:`bookbuild.mathml` renders maths as MathML at build time
+  (``html_math_renderer = "mathml"``), so pages need no MathJax.
 
 Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
 """
@@ -15,11 +17,12 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from bookbuild import alt_text, cache
+from bookbuild import alt_text, cache, mathml
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     cache.setup(app)
     alt_text.setup(app)
+    mathml.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
