@@ -59,7 +59,21 @@ def _key_cache_on_code(app: Sphinx, config: Config) -> None:
             if stale != current:
                 shutil.rmtree(stale, ignore_errors=True)
     config.nb_execution_cache_path = str(current)
+    _create_database(current)
     LOGGER.info("execution cache keyed on code/: %s", current.name)
+
+
+def _create_database(path: Path) -> None:
+    """Create the cache's database now, in the main process.
+
+    With ``sphinx-build -j N`` the pages are read in worker processes; if the
+    database does not exist yet, two workers race to create it and one fails
+    with ``table settings already exists``. Creating it here, before any
+    worker starts, removes the race.
+    """
+    from jupyter_cache import get_cache  # imported lazily: a myst-nb dependency
+
+    get_cache(str(path)).list_cache_records()
 
 
 def setup(app: Sphinx) -> None:
