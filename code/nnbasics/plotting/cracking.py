@@ -1,1 +1,260 @@
-"""Placeholder: filled in with the chapter."""
+"""Figures of "Cracking the black box": the loss valley and the copied curve."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.contour import QuadContourSet
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from numpy.typing import ArrayLike, NDArray
+
+from nnbasics._validation import as_data, positive
+from nnbasics.examples.cracking import Samples
+from nnbasics.forward import forward
+from nnbasics.plotting.style import (
+    BLUE,
+    GREEN,
+    INK,
+    MUTED,
+    ORANGE,
+    RED,
+    book_style,
+    new_figure,
+)
+
+
+def loss_contours(
+    w1: ArrayLike,
+    w2: ArrayLike,
+    surface: ArrayLike,
+    *,
+    path: ArrayLike | None = None,
+    best: ArrayLike | None = None,
+    tolerance: float | None = None,
+    detail: tuple[ArrayLike, ArrayLike, ArrayLike] | None = None,
+) -> Figure:
+    """Draw the loss over the (w1, w2) plane as contours, with a descent path.
+
+    Contour levels are spaced evenly on a log scale (two per power of ten),
+    so the deep, flat floor of the valley shows as clearly as its steep walls.
+
+    Parameters
+    ----------
+    w1, w2 : array_like
+        The 1-D grids the surface was computed on.
+    surface : array_like
+        The loss, shape ``(len(w2), len(w1))``, e.g. from
+        :func:`nnbasics.examples.cracking.loss_surface`; every value > 0.
+    path : array_like, optional
+        Weights visited by training, shape (steps, 2); drawn as a line with
+        its start and end marked.
+    best : array_like, optional
+        The weights of lowest loss, marked with a star.
+    tolerance : float, optional
+        Draw the contour where the loss equals this value (the goal), dashed.
+    detail : tuple of (w1, w2, surface), optional
+        A finer grid over a small region, drawn as a magnified inset in the
+        upper right, with the same colours, path and marks.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, a surface has values <= 0, or
+        ``tolerance`` is not positive.
+
+    Examples
+    --------
+    >>> from nnbasics.examples.cracking import loss_surface
+    >>> w1, w2 = np.linspace(0.5, 2.5, 30), np.linspace(-0.5, 1.2, 20)
+    >>> surface = loss_surface(w1, w2) + 1e-9
+    >>> figure = loss_contours(w1, w2, surface, path=[[1, 1], [2, 0.1]])
+    >>> figure.axes[0].get_xlabel()
+    '$w_1$ (weight of $x$)'
+    """
+    grid = _grid("", w1, w2, surface)
+    zoom = None if detail is None else _grid("detail ", *detail)
+    if tolerance is not None:
+        tolerance = positive("tolerance", tolerance)
+    if path is not None:
+        path = as_data("path", path, ndim=2)
+        if path.shape[1] != 2:
+            raise ValueError(
+                f"path must hold one (w1, w2) pair per row, got shape {path.shape}"
+            )
+    if best is not None:
+        best = as_data("best", best, ndim=1)
+        if best.shape != (2,):
+            raise ValueError(f"best must be one pair (w1, w2), got {best.size} values")
+
+    figure = new_figure(6.4, 4.4)
+    axes = figure.axes[0]
+    with book_style():
+        exponent = np.log10(grid[2])
+        steps = np.arange(np.floor(exponent.min()), np.ceil(exponent.max()) + 0.25, 0.5)
+        filled = _draw(axes, grid, steps, path, best, tolerance)
+        colorbar = figure.colorbar(filled, ax=axes, shrink=0.9)
+        colorbar.set_label("mean squared error (log scale)")
+        powers = np.arange(steps[0], steps[-1] + 0.5, 1.0)
+        colorbar.set_ticks(powers, labels=[f"$10^{{{p:.0f}}}$" for p in powers])
+        if tolerance is not None:
+            axes.plot([], [], color=INK, linewidth=1.5, linestyle="--",
+                      label=f"loss = {tolerance:g}")  # fmt: skip
+        if path is not None:
+            axes.plot(*path[0], "o", color=INK, markersize=7,
+                      label=f"start {_point(path[0])}")  # fmt: skip
+            axes.plot(*path[-1], "s", color=RED, markersize=8, markerfacecolor="none",
+                      markeredgewidth=2, label=f"stop {_point(path[-1])}")  # fmt: skip
+        if best is not None:
+            axes.plot(*best, "*", color=GREEN, markersize=15, markeredgecolor="white",
+                      label=f"lowest loss {_point(best)}")  # fmt: skip
+        axes.set_xlabel("$w_1$ (weight of $x$)")
+        axes.set_ylabel("$w_2$ (weight of $x^2$)")
+        axes.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
+        if zoom is not None:
+            inset = axes.inset_axes([0.5, 0.52, 0.48, 0.46])
+            _draw(inset, zoom, steps, path, best, tolerance)
+            if path is not None:
+                inset.plot(*path[-1], "s", color=RED, markersize=7,
+                           markerfacecolor="none", markeredgewidth=2)  # fmt: skip
+            if best is not None:
+                inset.plot(*best, "*", color=GREEN, markersize=12,
+                           markeredgecolor="white")  # fmt: skip
+            inset.tick_params(labelsize=8)
+            inset.xaxis.set_major_locator(MaxNLocator(3))
+            inset.yaxis.set_major_locator(MaxNLocator(3, prune="lower"))
+            axes.indicate_inset_zoom(inset, edgecolor=INK, alpha=0.8)
+    return figure
+
+
+_Grid = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+
+
+def _grid(prefix: str, w1: ArrayLike, w2: ArrayLike, surface: ArrayLike) -> _Grid:
+    """Check one (w1, w2, surface) grid and return it as arrays."""
+    w1 = as_data(f"{prefix}w1", w1, ndim=1)
+    w2 = as_data(f"{prefix}w2", w2, ndim=1)
+    surface = as_data(f"{prefix}surface", surface, ndim=2)
+    if surface.shape != (w2.size, w1.size):
+        raise ValueError(
+            f"{prefix}surface must have shape (len(w2), len(w1)) = "
+            f"{(w2.size, w1.size)}, got {surface.shape}: compute it with "
+            "loss_surface(w1, w2)"
+        )
+    if np.any(surface <= 0):
+        raise ValueError(
+            f"{prefix}surface has values <= 0, which a log scale cannot show: add a "
+            "tiny offset (e.g. surface + 1e-9) or leave out the exact minimum"
+        )
+    return w1, w2, surface
+
+
+def _draw(
+    axes: Axes,
+    grid: _Grid,
+    levels: NDArray[np.float64],
+    path: NDArray[np.float64] | None,
+    best: NDArray[np.float64] | None,
+    tolerance: float | None,
+) -> QuadContourSet:
+    """Draw filled log-contours, the goal's contour and the path on ``axes``."""
+    w1, w2, surface = grid
+    exponent = np.log10(surface)
+    style = {"vmin": levels[0], "vmax": levels[-1], "cmap": "Blues_r"}
+    filled = axes.contourf(w1, w2, exponent, levels=levels, extend="both", **style)
+    axes.contour(w1, w2, exponent, levels=levels, colors="white", linewidths=0.5,
+                 negative_linestyles="solid")  # fmt: skip
+    if tolerance is not None:
+        axes.contour(w1, w2, surface, levels=[tolerance], colors=INK,
+                     linewidths=1.5, linestyles="--")  # fmt: skip
+    if path is not None:
+        axes.plot(path[:, 0], path[:, 1], color=ORANGE, linewidth=1.6, marker="o",
+                  markersize=2.5, label="gradient descent")  # fmt: skip
+    axes.set_xlim(w1[0], w1[-1])
+    axes.set_ylim(w2[0], w2[-1])
+    axes.grid(False)
+    return filled
+
+
+def fit_inside_and_outside(
+    samples: Samples,
+    weights: ArrayLike,
+    *,
+    line_slope: float,
+    x_max: float = 10.0,
+) -> Figure:
+    """Compare the fitted curve with the samples' line, near the samples and far away.
+
+    Left: the samples, the fitted curve z = w1·x + w2·x² and the line
+    y = ``line_slope``·x over the range the samples cover. Right: the same
+    two curves from 0 to ``x_max``, with the sampled range shaded.
+
+    Parameters
+    ----------
+    samples : Samples
+        The recorded inputs and outputs.
+    weights : array_like
+        The trained weights (w1, w2).
+    line_slope : float
+        The slope c of the line y = c·x the samples lie on.
+    x_max : float, default 10.0
+        How far the right-hand panel reaches; must exceed every input.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``x_max`` does not exceed the largest input.
+
+    Examples
+    --------
+    >>> from nnbasics.examples.cracking import TABLE_2_1
+    >>> figure = fit_inside_and_outside(TABLE_2_1, (2.13, 0.05), line_slope=2.21)
+    >>> [axes.get_title() for axes in figure.axes]
+    ['where the samples are', 'beyond the samples']
+    """
+    line_slope = float(as_data("line_slope", line_slope, ndim=0))
+    x_max = positive("x_max", x_max)
+    low, high = float(samples.x.min()), float(samples.x.max())
+    if x_max <= high:
+        raise ValueError(
+            f"x_max must exceed the largest input {high:g} to show what lies "
+            f"beyond the samples, got {x_max:g}"
+        )
+    margin = 0.1 * (high - low) if high > low else 0.5
+    near = np.linspace(low - margin, high + margin, 200)
+    far = np.linspace(0.0, x_max, 200)
+
+    figure = new_figure(6.4, 3.6, ncols=2)
+    with book_style():
+        for axes, x, title in zip(
+            figure.axes,
+            (near, far),
+            ("where the samples are", "beyond the samples"),
+            strict=True,
+        ):
+            if x is far:
+                axes.axvspan(low, high, color=MUTED, alpha=0.15, linewidth=0,
+                             label="sampled range")  # fmt: skip
+            axes.plot(x, line_slope * x, color=BLUE, linestyle="--",
+                      label=f"$y = {line_slope:g}\\,x$")  # fmt: skip
+            axes.plot(x, forward(weights, x), color=ORANGE, label="trained model")
+            axes.plot(samples.x, samples.y, "o", color=INK, markersize=5,
+                      label="samples", zorder=3)  # fmt: skip
+            axes.set_title(title)
+            axes.set_xlabel("input $x$")
+        figure.axes[0].set_ylabel("output")
+        figure.axes[1].legend(loc="upper left", fontsize=9)
+    return figure
+
+
+def _point(weights: ArrayLike) -> str:
+    """Format (w1, w2) to three digits, with rounding noise such as -5e-16 as 0."""
+    return "(" + ", ".join(f"{round(float(w), 6) + 0.0:.3g}" for w in weights) + ")"
