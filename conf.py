@@ -23,8 +23,11 @@ def _built_from_commit() -> str:
     try:
         result = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=Path(__file__).parent, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return result.stdout.strip()
@@ -34,7 +37,7 @@ commit = _built_from_commit()
 
 project = "Guess, Compare, Adjust"
 author = "The Guess, Compare, Adjust authors"
-copyright = f"2026, {author}"  # noqa: A001
+copyright = f"2026, {author}"
 version = release = nnbasics.__version__
 language = "en"
 

@@ -88,9 +88,19 @@ class Build:
 def run_sphinx(project: Path, out: Path, *extra: str) -> Build:
     """Build ``project``'s book into ``out/html`` with warnings as errors."""
     command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
-        "-c", str(project), str(project / "book"), str(out / "html"), *extra,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-W",
+        "--keep-going",
+        "-c",
+        str(project),
+        str(project / "book"),
+        str(out / "html"),
+        *extra,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     return Build(project, out, result.returncode, result.stdout + result.stderr)
 

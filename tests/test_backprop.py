@@ -24,7 +24,8 @@ finite = st.floats(min_value=-3, max_value=3, allow_nan=False, allow_infinity=Fa
 def batches(min_size=1, max_size=8):
     return st.integers(min_size, max_size).flatmap(
         lambda n: st.tuples(
-            arrays(np.float64, n, elements=finite), arrays(np.float64, n, elements=finite)
+            arrays(np.float64, n, elements=finite),
+            arrays(np.float64, n, elements=finite),
         )
     )
 
@@ -70,7 +71,11 @@ def test_backprop_follows_the_loss_it_is_given():
         lambda a, y: float(np.sum(squared_error(a, y))),
         squared_error_derivative,
     )
-    x, y, w = np.array([1.0, 1.1, 1.2, 2.0]), np.array([2.21, 2.431, 2.652, 4.42]), (1, 1)
+    x, y, w = (
+        np.array([1.0, 1.1, 1.2, 2.0]),
+        np.array([2.21, 2.431, 2.652, 4.42]),
+        (1, 1),
+    )
     z = forward(w, x)
     mean_grad = backprop(w, x, z, y, loss=MEAN_SQUARED_ERROR).weights
     sum_grad = backprop(w, x, z, y, loss=total).weights
@@ -81,7 +86,9 @@ def test_sign_of_the_gradient_is_the_rule_of_thumb_of_2_0_4():
     # Too small (error < 0): raise the weights, i.e. the gradient is negative.
     assert np.all(backprop((1, 1), [1.0], [2.0], [2.21]).weights < 0)
     # Too big (error > 0): lower them, i.e. the gradient is positive.
-    assert np.all(backprop((1.5, 1), [1.1], forward((1.5, 1), 1.1), [2.431]).weights > 0)
+    assert np.all(
+        backprop((1.5, 1), [1.1], forward((1.5, 1), 1.1), [2.431]).weights > 0
+    )
 
 
 def test_absolute_loss_gradient_is_the_sign_times_the_features():

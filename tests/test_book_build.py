@@ -21,7 +21,9 @@ pytestmark = pytest.mark.build
 
 CHAPTERS = sorted(p.stem for p in (REPO / "book").glob("*.md"))
 MYSTNB_PAGES = sorted(  # the pages myst-nb reads as notebooks
-    p.stem for p in (REPO / "book").glob("*.md") if "file_format: mystnb" in p.read_text()
+    p.stem
+    for p in (REPO / "book").glob("*.md")
+    if "file_format: mystnb" in p.read_text()
 )
 CODE_PAGES = {  # those with code to execute (pages without share one cache entry)
     p.stem for p in (REPO / "book").glob("*.md") if "{code-cell}" in p.read_text()
@@ -71,12 +73,16 @@ def test_every_image_has_real_alt_text(built_book, docname):
     for image in soup(built_book, docname).select("article img"):
         alt = image.get("alt", "").strip()
         assert alt, f"{docname}: an image has no alt text"
-        assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{docname}: alt is a file name"
+        assert not re.search(r"\.(png|svg|jpe?g)$", alt), (
+            f"{docname}: alt is a file name"
+        )
 
 
 def test_every_notebook_page_was_executed(built_book):
-    assert sorted(built_book.executed() + built_book.served_from_cache()) == MYSTNB_PAGES
-    assert CODE_PAGES <= set(built_book.executed())
+    assert (
+        sorted(built_book.executed() + built_book.served_from_cache()) == MYSTNB_PAGES
+    )
+    assert set(built_book.executed()) >= CODE_PAGES
 
 
 def test_unchanged_pages_come_from_the_cache(book_copy, tmp_path):
@@ -90,9 +96,11 @@ def test_a_prose_edit_executes_nothing(book_copy):
     first = run_sphinx(book_copy, book_copy / "_build")
     assert first.returncode == 0, first.log[-3000:]
     page = book_copy / "book" / "index.md"
-    page.write_text(page.read_text().replace(
-        "Every neural network learns", "Every neural network, however large, learns"
-    ))  # fmt: skip
+    page.write_text(
+        page.read_text().replace(
+            "Every neural network learns", "Every neural network, however large, learns"
+        )
+    )
     second = run_sphinx(book_copy, book_copy / "_build")
     assert second.returncode == 0, second.log[-3000:]
     assert second.executed() == []
@@ -108,7 +116,7 @@ def test_a_code_edit_re_executes_every_chapter(book_copy):
     second = run_sphinx(book_copy, book_copy / "_build")
     assert second.returncode == 0, second.log[-3000:]
     assert sorted(second.executed() + second.served_from_cache()) == MYSTNB_PAGES
-    assert CODE_PAGES <= set(second.executed())
+    assert set(second.executed()) >= CODE_PAGES
     caches = list((book_copy / "_build" / ".jupyter_cache").glob("code-*"))
     assert len(caches) == 1, "the cache of the old code/ should be pruned"
 
@@ -132,7 +140,9 @@ nnbasics.train(nnbasics.CurveFit([1.0], [2.0]), (1, 1), learning_rate=-1)
 
 def add_to_toctree(project: Path, docname: str) -> None:
     index = project / "book" / "index.md"
-    index.write_text(index.read_text().replace("\nopening\n", f"\nopening\n{docname}\n"))
+    index.write_text(
+        index.read_text().replace("\nopening\n", f"\nopening\n{docname}\n")
+    )
 
 
 def test_a_failing_cell_fails_the_build_and_names_chapter_and_cell(book_copy):
@@ -149,7 +159,9 @@ def test_a_failing_cell_fails_the_build_and_names_chapter_and_cell(book_copy):
 
 def test_a_broken_cross_reference_fails_the_build(book_copy):
     page = book_copy / "book" / "index.md"
-    page.write_text(page.read_text() + "\nSee {ref}`no-such-label` and {doc}`no-such-page`.\n")
+    page.write_text(
+        page.read_text() + "\nSee {ref}`no-such-label` and {doc}`no-such-page`.\n"
+    )
     build = run_sphinx(book_copy, book_copy / "_build")
     assert build.returncode != 0
     assert "no-such-label" in build.log
@@ -158,9 +170,12 @@ def test_a_broken_cross_reference_fails_the_build(book_copy):
 
 @pytest.mark.parametrize(
     ("metadata", "reason"),
-    [("", "has no alt text"), ("mystnb:\n  figure:\n    caption: A loss.\n", "has no alt text")],
+    [
+        ("", "has no alt text"),
+        ("mystnb:\n  figure:\n    caption: A loss.\n", "has no alt text"),
+    ],
     ids=["no-metadata", "caption-only"],
-)  # fmt: skip
+)
 def test_a_figure_without_alt_text_fails_the_build(book_copy, metadata, reason):
     page = book_copy / "book" / "index.md"
     text = page.read_text()
@@ -169,4 +184,6 @@ def test_a_figure_without_alt_text_fails_the_build(book_copy, metadata, reason):
     page.write_text(text[:start] + metadata + text[end:])
     build = run_sphinx(book_copy, book_copy / "_build")
     assert build.returncode != 0
-    assert re.search(rf"index\.md: WARNING: image .*{reason}", build.log), build.log[-3000:]
+    assert re.search(rf"index\.md: WARNING: image .*{reason}", build.log), build.log[
+        -3000:
+    ]

@@ -73,14 +73,24 @@ def test_alt_text_that_says_nothing_is_refused(alt, uri, problem):
 
 
 def test_real_alt_text_is_accepted():
-    assert missing_alt_reason("Line chart of the loss falling below 0.001.", "x.png") is None
+    assert (
+        missing_alt_reason("Line chart of the loss falling below 0.001.", "x.png")
+        is None
+    )
 
 
 def test_code_is_the_standard_library_module_not_ours():
     result = subprocess.run(
-        [sys.executable, "-c", "import code, nnbasics; print(code.__file__); print(nnbasics.__file__)"],
-        capture_output=True, text=True, check=True, cwd=REPO,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import code, nnbasics; print(code.__file__); print(nnbasics.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     code_file, nnbasics_file = result.stdout.split()
     assert Path(code_file).name == "code.py"
     assert REPO not in Path(code_file).parents

@@ -16,8 +16,9 @@ def test_step_moves_against_the_gradient():
 
 @settings(max_examples=100, deadline=None)
 @given(
-    w1=st.floats(-3, 3), w2=st.floats(-3, 3),
-)  # fmt: skip
+    w1=st.floats(-3, 3),
+    w2=st.floats(-3, 3),
+)
 def test_one_small_step_lowers_the_loss(w1, w2):
     problem = CurveFit(TABLE_X, TABLE_Y)
     weights = np.array([w1, w2])
@@ -26,7 +27,9 @@ def test_one_small_step_lowers_the_loss(w1, w2):
     if np.linalg.norm(gradient) < 1e-9:  # already at the minimum
         return
     after = descent_step(weights, gradient, learning_rate=1e-3)
-    assert mean_squared_error(forward(after, TABLE_X), TABLE_Y) < problem.loss(prediction)
+    assert mean_squared_error(forward(after, TABLE_X), TABLE_Y) < problem.loss(
+        prediction
+    )
 
 
 def test_step_does_not_modify_its_inputs():
@@ -51,5 +54,7 @@ def test_bad_learning_rate_is_named(rate, error, message):
 
 
 def test_gradient_must_match_the_weights():
-    with pytest.raises(ValueError, match="weights and gradient must have the same shape"):
+    with pytest.raises(
+        ValueError, match="weights and gradient must have the same shape"
+    ):
         descent_step([1.0, 1.0], [1.0], 0.1)

@@ -13,7 +13,10 @@ def test_exact_on_quadratics_up_to_rounding():
 
 def test_error_shrinks_like_the_step_squared():
     errors = [
-        abs(central_difference(lambda p: float(np.sin(p[0])), [1.0], step=h)[0] - np.cos(1.0))
+        abs(
+            central_difference(lambda p: float(np.sin(p[0])), [1.0], step=h)[0]
+            - np.cos(1.0)
+        )
         for h in (1e-1, 1e-2)
     ]
     assert errors[1] == pytest.approx(errors[0] / 100, rel=0.05)

@@ -70,11 +70,19 @@ def test_absolute_error_derivative_is_zero_on_target():
 
 @pytest.mark.parametrize(
     "function",
-    [signed_error, absolute_error, squared_error, mean_squared_error,
-     mean_squared_error_derivative, signed_error_derivative],
-)  # fmt: skip
+    [
+        signed_error,
+        absolute_error,
+        squared_error,
+        mean_squared_error,
+        mean_squared_error_derivative,
+        signed_error_derivative,
+    ],
+)
 def test_mismatched_shapes_are_named(function):
-    with pytest.raises(ValueError, match="prediction and target must have the same shape"):
+    with pytest.raises(
+        ValueError, match="prediction and target must have the same shape"
+    ):
         function([1.0, 2.0], [1.0, 2.0, 3.0])
 
 

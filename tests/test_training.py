@@ -35,7 +35,9 @@ def test_history_starts_at_the_initial_guess(cracked):
 
 def test_recorded_losses_match_a_fresh_forward_pass(cracked):
     for weights, loss in zip(cracked.params, cracked.losses, strict=True):
-        assert loss == pytest.approx(mean_squared_error(forward(weights, TABLE_2_1.x), TABLE_2_1.y))
+        assert loss == pytest.approx(
+            mean_squared_error(forward(weights, TABLE_2_1.x), TABLE_2_1.y)
+        )
 
 
 def test_each_step_is_a_descent_step_with_the_recorded_gradient(cracked):
@@ -46,14 +48,18 @@ def test_each_step_is_a_descent_step_with_the_recorded_gradient(cracked):
 def test_recorded_gradients_are_the_backprop_gradients(cracked):
     problem = CurveFit(TABLE_2_1.x, TABLE_2_1.y)
     for weights, gradient in zip(cracked.params, cracked.gradients, strict=True):
-        assert gradient == pytest.approx(problem.backward(weights, problem.forward(weights)))
+        assert gradient == pytest.approx(
+            problem.backward(weights, problem.forward(weights))
+        )
 
 
 def test_budget_runs_out_without_convergence():
     history = train(
-        CurveFit(TABLE_2_1.x, TABLE_2_1.y), (1, 1), learning_rate=0.1,
+        CurveFit(TABLE_2_1.x, TABLE_2_1.y),
+        (1, 1),
+        learning_rate=0.1,
         goal=Goal(tolerance=1e-3, max_steps=5),
-    )  # fmt: skip
+    )
     assert not history.converged
     assert len(history) == 6  # the start and five steps
     assert history.final_loss > 1e-3
@@ -76,7 +82,7 @@ def test_nan_loss_is_reported_as_divergence():
         def backward(self, params, prediction):
             return params
 
-    with pytest.raises(DivergenceError, match="learning rate 0.1 is too large"):
+    with pytest.raises(DivergenceError, match=r"learning rate 0\.1 is too large"):
         train(Broken(), [1.0], learning_rate=0.1)
 
 
@@ -100,7 +106,11 @@ def test_random_start_with_a_seed_trains_the_same_way_twice():
         ({"learning_rate": 0.0}, ValueError, "learning_rate must be a positive"),
         ({"learning_rate": -1.0}, ValueError, "learning_rate must be a positive"),
         ({"learning_rate": 0.1, "initial": []}, ValueError, "guess is empty"),
-        ({"learning_rate": 0.1, "initial": [1.0, np.nan]}, ValueError, "guess contains"),
+        (
+            {"learning_rate": 0.1, "initial": [1.0, np.nan]},
+            ValueError,
+            "guess contains",
+        ),
         ({"learning_rate": 0.1, "initial": [1.0]}, ValueError, "weights must hold 2"),
     ],
 )

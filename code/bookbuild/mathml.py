@@ -53,7 +53,9 @@ def latex_to_mathml(latex: str, *, display: bool) -> str:
     try:
         mathml = convert(latex.strip(), display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises many kinds
-        raise ValueError(f"cannot convert the LaTeX {latex.strip()!r}: {error}") from None
+        raise ValueError(
+            f"cannot convert the LaTeX {latex.strip()!r}: {error}"
+        ) from None
     alt = html.escape(latex.strip(), quote=True)
     return mathml.replace("<math ", f'<math alttext="{alt}" ', 1)
 
@@ -68,7 +70,9 @@ def _converted(translator: HTML5Translator, node: nodes.Element, display: bool) 
 
 def visit_inline(translator: HTML5Translator, node: nodes.math) -> None:
     """Write inline maths as MathML."""
-    translator.body.append(translator.starttag(node, "span", "", CLASS="math notranslate"))
+    translator.body.append(
+        translator.starttag(node, "span", "", CLASS="math notranslate")
+    )
     translator.body.append(_converted(translator, node, display=False) + "</span>")
     raise nodes.SkipNode
 

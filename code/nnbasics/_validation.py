@@ -13,7 +13,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 
-def as_data(name: str, value: ArrayLike, *, ndim: int | None = None) -> NDArray[np.float64]:
+def as_data(
+    name: str, value: ArrayLike, *, ndim: int | None = None
+) -> NDArray[np.float64]:
     """Return ``value`` as a non-empty, finite float array, or raise.
 
     Parameters
@@ -51,9 +53,7 @@ def as_data(name: str, value: ArrayLike, *, ndim: int | None = None) -> NDArray[
     if ndim == 1 and array.ndim == 0:
         array = array.reshape(1)
     if ndim is not None and array.ndim != ndim:
-        raise ValueError(
-            f"{name} must be {ndim}-dimensional, got shape {array.shape}"
-        )
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} is empty: pass at least one value")
     if not np.all(np.isfinite(array)):

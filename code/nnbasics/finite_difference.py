@@ -52,7 +52,7 @@ def central_difference(
     for k in range(point.size):
         nudge = np.zeros_like(point)
         nudge[k] = step
-        gradient[k] = (float(function(point + nudge)) - float(function(point - nudge))) / (
-            2 * step
-        )
+        gradient[k] = (
+            float(function(point + nudge)) - float(function(point - nudge))
+        ) / (2 * step)
     return gradient

@@ -38,7 +38,9 @@ class PolynomialModel:
     def __post_init__(self) -> None:
         if len(self.powers) == 0:
             raise ValueError("powers is empty: give at least one power, e.g. (1, 2)")
-        if any(isinstance(p, bool) or not isinstance(p, int) or p < 0 for p in self.powers):
+        if any(
+            isinstance(p, bool) or not isinstance(p, int) or p < 0 for p in self.powers
+        ):
             raise ValueError(
                 f"powers must be whole numbers ≥ 0, e.g. (1, 2), got {self.powers!r}"
             )

@@ -1,4 +1,4 @@
-"""The goal: when is the model good enough to stop training?
+"""The goal: the rule that says when the model is good enough to stop training.
 
 Training stops when the loss falls below a tolerance (section 2.0.5 suggests
 0.001) or when a budget of steps is spent, whichever comes first.

@@ -1,4 +1,4 @@
-"""Loss functions: how far is the prediction from the truth?
+"""Loss functions: how far the prediction is from the truth, as a number.
 
 Each loss comes with its derivative with respect to the prediction, the
 number backpropagation starts from. Per-sample losses return one value per
@@ -53,7 +53,7 @@ def signed_error_derivative(
 
 
 def absolute_error(prediction: ArrayLike, target: ArrayLike) -> NDArray[np.float64]:
-    """The size of the miss, ``|a - y|``, per sample.
+    """Return the size of the miss, ``|a - y|``, per sample.
 
     Examples
     --------
@@ -77,7 +77,7 @@ def absolute_error_derivative(
 
 
 def squared_error(prediction: ArrayLike, target: ArrayLike) -> NDArray[np.float64]:
-    """(a - y)² per sample: big misses cost much more than small ones.
+    """Return (a - y)² per sample: big misses cost much more than small ones.
 
     Examples
     --------
@@ -101,7 +101,7 @@ def squared_error_derivative(
 
 
 def mean_squared_error(prediction: ArrayLike, target: ArrayLike) -> float:
-    """The mean of (a - y)² over the batch: one number for the whole batch.
+    """Return the mean of (a - y)² over the batch: one number for the batch.
 
     Examples
     --------

@@ -95,7 +95,12 @@ class CurveFit:
     ) -> NDArray[np.float64]:
         """Backpropagate the loss to the weights."""
         return backprop(
-            params, self.x, prediction, self.y, model=self.model, loss=self.loss_function
+            params,
+            self.x,
+            prediction,
+            self.y,
+            model=self.model,
+            loss=self.loss_function,
         ).weights
 
 
