@@ -61,7 +61,9 @@ extensions = [
 root_doc = "index"
 exclude_patterns = ["_templates", "_static", "**.ipynb_checkpoints"]
 templates_path = ["book/_templates"]
-suppress_warnings: list[str] = []
+# Outside a git checkout (e.g. a source tarball) pages show no "last updated"
+# date instead of failing the build.
+suppress_warnings = ["git.subprocess_error"]
 
 # --- MyST and notebook execution ---------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]

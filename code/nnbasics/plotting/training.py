@@ -1,10 +1,22 @@
-"""Figures of a training run: how the loss falls, step by step."""
+"""Figures of the training loop: its diagram, and how the loss falls step by step."""
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
+from collections.abc import Mapping
 
-from nnbasics.plotting.style import BLUE, MUTED, book_style, new_figure
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from nnbasics.plotting.style import (
+    BLUE,
+    GREEN,
+    INK,
+    MUTED,
+    ORANGE,
+    PALETTE,
+    book_style,
+    new_figure,
+)
 from nnbasics.training import History
 
 
@@ -34,10 +46,226 @@ def loss_curve(history: History, tolerance: float | None = None) -> Figure:
     with book_style():
         axes.plot(history.steps, history.losses, color=BLUE, label="loss")
         if tolerance is not None:
-            axes.axhline(tolerance, color=MUTED, linestyle="--", linewidth=1.2,
-                         label=f"goal: loss < {tolerance:g}")
+            axes.axhline(
+                tolerance,
+                color=MUTED,
+                linestyle="--",
+                linewidth=1.2,
+                label=f"goal: loss < {tolerance:g}",
+            )
         axes.set_yscale("log")
         axes.set_xlabel("step")
         axes.set_ylabel("loss (log scale)")
         axes.legend()
+    return figure
+
+
+def loss_curves(
+    histories: Mapping[str, History], tolerance: float | None = None
+) -> Figure:
+    """Plot several runs' losses side by side, one panel per run, on a log scale.
+
+    Parameters
+    ----------
+    histories : mapping of str to History
+        The runs to compare, by the name each panel is titled with.
+    tolerance : float, optional
+        Draw the goal's tolerance in every panel as a dashed line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``histories`` is empty.
+
+    Examples
+    --------
+    >>> from nnbasics import CurveFit, train
+    >>> problem = CurveFit([1.0, 2.0], [2.21, 4.42])
+    >>> runs = {
+    ...     "slow": train(problem, (1, 1), learning_rate=0.01),
+    ...     "fast": train(problem, (1, 1), learning_rate=0.02),
+    ... }
+    >>> [axes.get_title() for axes in loss_curves(runs).axes]
+    ['slow', 'fast']
+    """
+    if len(histories) == 0:
+        raise ValueError(
+            "histories is empty: pass at least one run, e.g. {'run': history}"
+        )
+    figure = new_figure(6.4, 3.4, ncols=len(histories), sharey=True)
+    with book_style():
+        for axes, (name, history), colour in zip(
+            figure.axes, histories.items(), PALETTE, strict=False
+        ):
+            axes.plot(
+                history.steps,
+                history.losses,
+                color=colour,
+                marker=".",
+                markersize=4 if len(history) < 40 else 0,
+            )
+            if tolerance is not None:
+                axes.axhline(tolerance, color=MUTED, linestyle="--", linewidth=1.2)
+                axes.annotate(
+                    f"goal: {tolerance:g}",
+                    (0.0, tolerance),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(4, 4),
+                    textcoords="offset points",
+                    ha="left",
+                    va="bottom",
+                    color=MUTED,
+                    fontsize=9,
+                )
+            axes.set_yscale("log")
+            axes.set_title(name)
+            axes.set_xlabel("step")
+        figure.axes[0].set_ylabel("loss (log scale)")
+    return figure
+
+
+def training_cycle() -> Figure:
+    """Draw the training loop as a diagram: six boxes, the three ideas coloured.
+
+    Initialization enters the loop once; then forward computation, the loss,
+    backpropagation and gradient descent go round until the goal is met.
+    The arrows carry what each stage hands to the next, which is how the
+    three ideas depend on one another.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> texts = training_cycle().axes[0].texts
+    >>> [text.get_text() for text in texts if text.get_weight() == "bold"][:3]
+    ['initialization', 'the goal', 'forward computation']
+    """
+    figure = new_figure(6.4, 4.8)
+    axes = figure.axes[0]
+    boxes = {  # name: (centre x, centre y, subtitle, edge colour, is one of the three)
+        "initialization": (2.0, 6.0, "a first guess\nat the weights", MUTED, False),
+        "the goal": (8.0, 6.0, "is the loss small\nenough? then stop", MUTED, False),
+        "forward computation": (
+            2.0,
+            3.5,
+            "from the weights\nto a prediction a",
+            MUTED,
+            False,
+        ),
+        "loss function": (8.0, 3.5, "how far is a from\nthe truth y?", ORANGE, True),
+        "gradient descent": (2.0, 1.0, "step every weight\ndownhill", BLUE, True),
+        "backpropagation": (8.0, 1.0, "each weight's share\nof the miss", GREEN, True),
+    }
+    width, height = 3.8, 1.7
+    with book_style():
+        axes.set_xlim(0, 10)
+        axes.set_ylim(0, 7)
+        axes.set_axis_off()
+        for name, (x, y, subtitle, colour, central) in boxes.items():
+            axes.add_patch(
+                FancyBboxPatch(
+                    (x - width / 2, y - height / 2),
+                    width,
+                    height,
+                    boxstyle="round,pad=0,rounding_size=0.2",
+                    facecolor=colour if central else "white",
+                    alpha=0.14 if central else 1,
+                    edgecolor="none",
+                )
+            )
+            axes.add_patch(
+                FancyBboxPatch(
+                    (x - width / 2, y - height / 2),
+                    width,
+                    height,
+                    boxstyle="round,pad=0,rounding_size=0.2",
+                    facecolor="none",
+                    edgecolor=colour,
+                    linewidth=2.2 if central else 1.2,
+                )
+            )
+            axes.text(
+                x,
+                y + 0.42,
+                name,
+                ha="center",
+                va="center",
+                fontsize=12,
+                fontweight="bold",
+                color=INK,
+            )
+            axes.text(
+                x,
+                y - 0.22,
+                subtitle,
+                ha="center",
+                va="center",
+                fontsize=10.5,
+                color=INK,
+                linespacing=1.3,
+            )
+        arrows = [  # from, to, label, where the label goes
+            ("initialization", "forward computation", "", "right"),
+            ("forward computation", "loss function", "prediction a", "above"),
+            ("loss function", "the goal", "loss value", "right"),
+            (
+                "loss function",
+                "backpropagation",
+                "not yet: the slope\nof the loss at a",
+                "left",
+            ),
+            ("backpropagation", "gradient descent", "gradient", "above"),
+            ("gradient descent", "forward computation", "new weights", "right"),
+        ]
+        for start, end, label, side in arrows:
+            (x0, y0), (x1, y1) = boxes[start][:2], boxes[end][:2]
+            if x0 == x1:  # vertical: from edge to edge
+                sign = 1 if y1 > y0 else -1
+                tail, head = (x0, y0 + sign * height / 2), (x1, y1 - sign * height / 2)
+            else:
+                sign = 1 if x1 > x0 else -1
+                tail, head = (x0 + sign * width / 2, y0), (x1 - sign * width / 2, y1)
+            axes.add_patch(
+                FancyArrowPatch(
+                    tail,
+                    head,
+                    arrowstyle="-|>",
+                    mutation_scale=16,
+                    color=INK,
+                    linewidth=1.4,
+                    shrinkA=2,
+                    shrinkB=2,
+                )
+            )
+            if label:
+                mid_x, mid_y = (tail[0] + head[0]) / 2, (tail[1] + head[1]) / 2
+                if side == "above":
+                    axes.text(
+                        mid_x,
+                        mid_y + 0.15,
+                        label,
+                        ha="center",
+                        va="bottom",
+                        fontsize=10,
+                        color=MUTED,
+                    )
+                else:
+                    shift, align = (
+                        (0.12, "left") if side == "right" else (-0.12, "right")
+                    )
+                    axes.text(
+                        mid_x + shift,
+                        mid_y,
+                        label,
+                        ha=align,
+                        va="center",
+                        fontsize=10,
+                        color=MUTED,
+                    )
     return figure
