@@ -12,11 +12,11 @@ SPHINXOPTS ?= -W --keep-going
 SPHINX := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test lint livehtml lock clean venv
+.PHONY: help html test lint linkcheck livehtml lock clean venv
 
 help: ## List the targets
 	@echo "Targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(READY): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.x")'
@@ -34,9 +34,16 @@ html: $(READY) ## Build the site into _build/html (executes changed chapters)
 test: $(READY) ## Run the whole test suite (includes building the book)
 	$(BIN)/python -m pytest
 
-lint: $(READY) ## Check the code with ruff
-	$(BIN)/ruff check code tests conf.py benchmarks
-	$(BIN)/ruff format --check code tests conf.py benchmarks
+# pre-commit runs the hooks of .pre-commit-config.yaml (ruff, codespell, the
+# whitespace fixers, YAML/TOML/workflow checks, zizmor) with the tools in .venv:
+# no network, no `pre-commit install` needed. Its cache goes to the build folder.
+# Hooks that fix files (whitespace, ruff format) leave the fix in place; in CI
+# (CI=true) the diff they made is printed too.
+lint: $(READY) ## Run every check of .pre-commit-config.yaml on every file
+	PRE_COMMIT_HOME="$(abspath $(BUILD))/.pre-commit" $(BIN)/pre-commit run --all-files $(if $(CI),--show-diff-on-failure)
+
+linkcheck: $(READY) ## Check every external link of the book (needs the network)
+	$(SPHINX) -b linkcheck book $(BUILD)/linkcheck
 
 livehtml: $(READY) ## Preview while editing: rebuilds and reloads on save
 	$(BIN)/sphinx-autobuild -c . $(SPHINXOPTS) --watch code book $(BUILD)/html
