@@ -8,8 +8,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 BUILD  ?= _build
-SPHINXOPTS ?= -W --keep-going
-SPHINX := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
+JOBS   ?= auto
+SPHINXOPTS ?= -W --keep-going -j $(JOBS)
+# Doctrees stay out of the published folder; -j reads (and executes) pages in
+# parallel, one process per core.
+SPHINX := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
 .PHONY: help html test lint linkcheck livehtml lock clean venv
@@ -46,7 +49,7 @@ linkcheck: $(READY) ## Check every external link of the book (needs the network)
 	$(SPHINX) -b linkcheck book $(BUILD)/linkcheck
 
 livehtml: $(READY) ## Preview while editing: rebuilds and reloads on save
-	$(BIN)/sphinx-autobuild -c . $(SPHINXOPTS) --watch code book $(BUILD)/html
+	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees $(SPHINXOPTS) --watch code book $(BUILD)/html
 
 lock: $(READY) ## Regenerate requirements.lock from pyproject.toml (needs the network)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \

@@ -85,21 +85,16 @@ class Build:
         return values
 
 
-def run_sphinx(project: Path, out: Path, *extra: str) -> Build:
-    """Build ``project``'s book into ``out/html`` with warnings as errors."""
+def run_sphinx(project: Path, out: Path, *extra: str, jobs: str = "auto") -> Build:
+    """Build ``project``'s book into ``out/html`` as ``make html`` does.
+
+    Warnings are errors, doctrees go to ``out/doctrees`` and pages are read
+    (and executed) by ``jobs`` parallel processes.
+    """
     command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-b",
-        "html",
-        "-W",
-        "--keep-going",
-        "-c",
-        str(project),
-        str(project / "book"),
-        str(out / "html"),
-        *extra,
+        *(sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going"),
+        *("-j", jobs, "-c", str(project), "-d", str(out / "doctrees")),
+        *(str(project / "book"), str(out / "html"), *extra),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     return Build(project, out, result.returncode, result.stdout + result.stderr)
