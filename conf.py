@@ -75,6 +75,9 @@ nb_execution_show_tb = True  # the failing cell and its traceback in the log
 nb_merge_streams = True
 nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and maths
 bookbuild_code_dir = "code"
+bookbuild_repository_url = repository_url  # clean notebooks install nnbasics from here
+bookbuild_repository_branch = repository_branch
+bookbuild_notebooks_branch = "notebooks"  # the deploy workflow pushes them there
 
 html_math_renderer = "mathml"  # bookbuild.mathml: no MathJax, works offline
 myst_update_mathjax = False

@@ -5,6 +5,9 @@
   prose edit re-executes nothing.
 * :mod:`bookbuild.alt_text` fails the build when an image has no real alt
   text.
+* :mod:`bookbuild.notebooks` writes a clean Jupyter notebook of every chapter
+  (no MyST syntax) to ``notebooks/`` in the site and points the download and
+  Colab buttons at it; a directive it cannot translate fails the build.
 * :mod:`bookbuild.mathml` renders maths as MathML at build time
   (``html_math_renderer = "mathml"``), so pages need no MathJax.
 
@@ -17,12 +20,13 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from bookbuild import alt_text, cache, mathml
+from bookbuild import alt_text, cache, mathml, notebooks
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     cache.setup(app)
     alt_text.setup(app)
+    notebooks.setup(app)
     mathml.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
