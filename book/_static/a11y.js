@@ -1,0 +1,29 @@
+/* Keep scrollable code and outputs reachable by keyboard (tests/browser/).
+ *
+ * The theme gives a block of code, an output or a table tabindex="0" when it
+ * scrolls, so that keyboard users can scroll it, but it measures them only
+ * when the page loads. A block inside a hidden solution has no size then, so
+ * once the solution is opened it scrolls yet cannot be reached (axe:
+ * scrollable-region-focusable). Measure each block again whenever its size
+ * changes: on opening a solution, on resizing the window.
+ */
+(() => {
+  const selector = "pre, .cell_output > .output, .pst-scrollable-table-container";
+  const measure = (entries) => {
+    for (const { target } of entries) {
+      const scrolls =
+        target.scrollWidth > target.clientWidth ||
+        target.scrollHeight > target.clientHeight;
+      target.tabIndex = scrolls ? 0 : -1;
+    }
+  };
+  const start = () => {
+    const observer = new ResizeObserver(measure);
+    document.querySelectorAll(selector).forEach((el) => observer.observe(el));
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
