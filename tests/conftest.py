@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,18 +87,51 @@ class Build:
         return values
 
 
-def run_sphinx(project: Path, out: Path, *extra: str, jobs: str = "auto") -> Build:
+def source_date_epoch(project: Path) -> str | None:
+    """The date of ``project``'s last commit (Unix time), as ``make html`` sets it.
+
+    None when ``project`` is not in a git checkout (or has no commit).
+    """
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout.strip() or None
+
+
+def run_sphinx(
+    project: Path,
+    out: Path,
+    *extra: str,
+    jobs: str = "auto",
+    env: Mapping[str, str] | None = None,
+) -> Build:
     """Build ``project``'s book into ``out/html`` as ``make html`` does.
 
     Warnings are errors, doctrees go to ``out/doctrees`` and pages are read
-    (and executed) by ``jobs`` parallel processes.
+    (and executed) by ``jobs`` parallel processes. ``SOURCE_DATE_EPOCH`` is
+    the date of ``project``'s last commit (unset outside git), as the
+    Makefile sets it; ``env`` adds or overrides environment variables.
     """
     command = [
         *(sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going"),
         *("-j", jobs, "-c", str(project), "-d", str(out / "doctrees")),
         *(str(project / "book"), str(out / "html"), *extra),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    environment = dict(os.environ)
+    environment.pop("SOURCE_DATE_EPOCH", None)  # maybe another checkout's
+    if (epoch := source_date_epoch(project)) is not None:
+        environment["SOURCE_DATE_EPOCH"] = epoch
+    environment.update(env or {})
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=environment
+    )
     return Build(project, out, result.returncode, result.stdout + result.stderr)
 
 
