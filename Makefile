@@ -13,9 +13,18 @@ SPHINXOPTS ?= -W --keep-going -j $(JOBS)
 # Doctrees stay out of the published folder; -j reads (and executes) pages in
 # parallel, one process per core.
 SPHINX := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees $(SPHINXOPTS)
+# Reproducible builds: whatever would read the clock (Sphinx, matplotlib) uses
+# the date of the last commit instead, so two builds of a commit are identical.
+# Outside a git checkout it stays unset (an empty value would break Sphinx).
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
+endif
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html test lint linkcheck livehtml lock clean venv
+.PHONY: help html test lint linkcheck livehtml lock clean venv bench
 
 help: ## List the targets
 	@echo "Targets:"
@@ -50,6 +59,23 @@ linkcheck: $(READY) ## Check every external link of the book (needs the network)
 
 livehtml: $(READY) ## Preview while editing: rebuilds and reloads on save
 	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees $(SPHINXOPTS) --watch code book $(BUILD)/html
+
+# The benchmarks (benchmarks/): builds of a copy of the project (cold with
+# -j auto and -j 1, no change, prose, code-cell and code/ edits), then the
+# built site served gzip-compressed on 127.0.0.1 and measured by Lighthouse
+# (pinned in benchmarks/package-lock.json; installed here with npm ci) in
+# /usr/bin/chromium, mobile and desktop. Medians of BENCH_RUNS runs each; an
+# idle machine gives the least noisy numbers.
+BENCH_RUNS ?= 3
+CHROME_PATH ?= /usr/bin/chromium
+export CHROME_PATH
+
+bench: html benchmarks/node_modules/.package-lock.json ## Time the builds and measure the site's pages (bytes, Lighthouse)
+	$(BIN)/python benchmarks/run.py --runs $(BENCH_RUNS) --html $(BUILD)/html --json $(BUILD)/bench/results.json
+
+benchmarks/node_modules/.package-lock.json: benchmarks/package.json benchmarks/package-lock.json
+	cd benchmarks && npm ci --no-audit --no-fund
+	touch $@
 
 lock: $(READY) ## Regenerate requirements.lock from pyproject.toml (needs the network)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \

@@ -135,3 +135,39 @@ ogp_description_length = 200
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}  # cards are drawn per build; no image needed
 notfound_urls_prefix = "/book/"
+
+# --- reproducible builds -------------------------------------------------------
+# Two builds of the same commit write the same bytes, wherever and whenever
+# they run (tests/test_reproducible.py; the rules that need code are in
+# bookbuild.reproducible). Dates on the pages ("Last updated", the
+# article:modified_time tag) are the commits' dates in UTC, not in the build
+# machine's time zone, which could shift them by a day. `make html` sets
+# SOURCE_DATE_EPOCH to the last commit's date for everything else that would
+# read the clock (Sphinx's |today| and copyright year, matplotlib's SVG dates).
+git_last_updated_timezone = "UTC"
+
+# --- accessibility (browser-tested) ---------------------------------------------
+# tests/browser/ loads every page in headless Chromium and runs axe-core on it,
+# in the light and the dark theme. What the themes get wrong is fixed here and
+# in the files named below.
+# The colour mode follows the reader's system until they pick one; without a
+# default the theme's script logs "Got invalid theme mode" on a first visit.
+html_context = {"default_mode": "auto"}
+# No header bar above the page: pydata-sphinx-theme >= 0.17 adds a search field
+# to it unless navbar_persistent is set, and the header it then draws holds a
+# hidden copy of the sidebar toggles, to which both themes' scripts bind: on a
+# phone the visible "Site navigation" button did nothing
+# (executablebooks/sphinx-book-theme#988).
+html_theme_options["navbar_persistent"] = []
+# Colours with enough contrast (book/_static/a11y.css); scrollable code that
+# keyboard users can reach once a solution is opened (book/_static/a11y.js).
+html_css_files = [*html_css_files, "a11y.css"]
+html_js_files = [("a11y.js", {"defer": "defer"})]
+# myst-nb's "Show code cell source" toggles named by their visible text.
+extensions.append("bookbuild.a11y")
+# book/_templates/search-button-field.html: the search button is named by its
+# visible text; book/_templates/navbar-logo.html: the sidebar's logo sits in a
+# landmark.
+# No module index: no page links to py-modindex.html (the API reference lists
+# the modules), and its layout table has no headers (axe: td-has-header).
+html_domain_indices = False

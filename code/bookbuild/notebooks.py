@@ -1447,7 +1447,7 @@ def _add_buttons(
         "type": "link",
         "text": "Colab",
         "tooltip": "Launch on Colab",
-        "icon": "_static/images/logo_colab.png",
+        "icon": "fa-colab",  # drawn by bookbuild.assets: no image to download
         "url": colab,
         "label": "colab-button",
     }]  # fmt: skip

@@ -1,0 +1,687 @@
+"""Pages load only what they show: icons as inline SVG, no unused scripts, lazy images.
+
+A chapter of the book is text, a few figures and some code, yet the theme
+(pydata-sphinx-theme under sphinx-book-theme) and the extensions put on every
+page whatever any page might use. This module trims that, page by page, so
+that a chapter loads in a fraction of the bytes and paints sooner on a phone
+(``make bench`` measures it with Lighthouse; ``tests/test_assets.py`` checks
+the rules in the built HTML).
+
+Icons
+    pydata-sphinx-theme draws its icons with Font Awesome: a 1.5 MB script
+    (``fontawesome.js``, 540 kB compressed), web fonts of 110-115 kB each that
+    an icon class or an admonition title makes the browser fetch, and a third
+    of the theme's stylesheet, for the twenty-odd icons the pages show. The
+    script is dropped from every page, Font Awesome's rules are removed from
+    the theme's stylesheet in the built site (:func:`without_font_awesome`)
+    and its script and fonts are not shipped (:data:`UNUSED_FILES`). The
+    icons are drawn by one small generated stylesheet,
+    ``_static/bookbuild-assets.css`` (:func:`stylesheet`), from the SVG files
+    in ``bookbuild/icons/`` (Font Awesome Free, CC BY 4.0): each as a CSS mask
+    in the text's colour, or, for a coloured logo (an SVG with ``fill`` or
+    ``stroke`` colours of its own), as a background image. To show a new
+    icon, add ``<name>.svg`` (its class is ``fa-<name>``); the tests fail for
+    an icon class in the HTML that no SVG covers.
+
+Scripts and styles a page does not use
+    sphinx-design's tab script and stylesheet only go on pages with its
+    components, togglebutton's on pages with something to toggle,
+    copybutton's on pages with code; Sphinx's search index and search tools
+    (which pydata-sphinx-theme puts on every page for search-as-you-type)
+    only when that option is on: the search page loads its own. The theme's
+    hard-coded tags are filtered by ``book/_templates/layout.html`` with
+    :func:`without_unused_scripts`.
+
+The first paint
+    The head's scripts are deferred (but on the search page, whose search
+    tools run at once); ``documentation_options.js``, which the page's inline
+    scripts extend, is inlined instead (300 bytes). The theme's script
+    preloads go, and ``basic.css``, which the theme's first stylesheet
+    ``@import``s, is preloaded. The theme resolves the colour mode "auto" to
+    light or dark only in its deferred script, so pages would first paint
+    with neither palette (and an unset mode logs an error): a tiny inline
+    script in the head resolves it before the first paint.
+
+Images
+    Every content image gets ``width``/``height`` (from the notebook output's
+    metadata, else from the file), so that the browser reserves its space
+    (no layout shift), and ``loading="lazy"`` unless it comes so early in the
+    page (less than :data:`EAGER_TEXT_CHARS` characters of text before it)
+    that it may be on the first screen of a phone.
+
+Every page also gets a ``<meta name="description">``: sphinxext-opengraph
+writes one from the page's text; pages without text of their own (search,
+general index, 404) get their title and the book's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.images import get_image_size
+
+ICON_DIR = Path(__file__).with_name("icons")
+STYLESHEET = "bookbuild-assets.css"
+
+ALIASES = {"pencil-alt": "pencil"}
+"""Icon classes the theme uses that Font Awesome names differently today."""
+
+STYLE_CLASSES = ("fa", "fas", "far", "fab", "fa-solid", "fa-regular", "fa-brands")
+"""Font Awesome's style classes: each draws a font glyph in ``::before``."""
+
+THEME_ICON_VARIABLES = (
+    "angle-left",
+    "angle-right",
+    "bell",
+    "check-circle",
+    "download",
+    "exclamation-circle",
+    "exclamation-triangle",
+    "external-link",
+    "github",
+    "gitlab",
+    "info-circle",
+    "lightbulb",
+    "pencil",
+    "search-minus",
+    "share",
+    "times-circle",
+)
+"""pydata-sphinx-theme's ``--pst-icon-*`` glyph variables (emptied here)."""
+
+ADMONITION_ICONS = {
+    "": "bell",  # an admonition without a known type, e.g. an exercise
+    "attention": "circle-exclamation",
+    "caution": "triangle-exclamation",
+    "warning": "triangle-exclamation",
+    "danger": "triangle-exclamation",
+    "error": "circle-xmark",
+    "hint": "lightbulb",
+    "tip": "lightbulb",
+    "important": "circle-exclamation",
+    "note": "circle-info",
+    "seealso": "share",
+    "admonition-todo": "pencil",
+    "exercise": "pencil",  # sphinx-exercise's choice
+}
+"""The icon pydata-sphinx-theme shows in the title of each kind of admonition."""
+
+PSEUDO_ICONS = {
+    # the theme's other font icons: links out of the navigation, breadcrumbs,
+    # "hide search matches", download links, version notes, repository links
+    ".nav-link.nav-external::after": "up-right-from-square",
+    "nav.bd-links li>a.reference.external::after": "up-right-from-square",
+    "ul.bd-breadcrumbs li.breadcrumb-item:not(.breadcrumb-home)::before": (
+        "angle-right"
+    ),
+    "div#searchbox p.highlight-link a::before": "magnifying-glass-minus",
+    "a.reference.download::before": "download",
+    "span.versionmodified::before": "circle-exclamation",
+    "a.github::before": "github",
+}
+"""Pseudo-elements (the theme's own selectors) that show a font icon, and the icon."""
+
+SVG_RULES = {
+    # the current mode's icon is shown "inline", where a box needs inline-block
+    ",".join(
+        f"html[data-mode={m}] .theme-switch-button .theme-switch[data-mode={m}]"
+        for m in ("auto", "dark", "light")
+    ): "display:inline-block",
+    # sphinx-book-theme: ".bd-header-article .btn svg"
+    ".bd-header-article .btn {icon}": "width:1.3rem",
+    # pydata-sphinx-theme: ".search-button-field>:not(svg)" hides all but the icon
+    ".search-button-field>{icon}": "display:inline-block",
+    "#pst-search-dialog[open] form.bd-search {icon}": (
+        "font-size:var(--pst-font-size-icon)"
+    ),
+    "ul.navbar-icon-links {icon}": (
+        "font-size:var(--pst-font-size-icon);vertical-align:middle"
+    ),
+    # rules for the font's <i> that never matched the <svg> (which had lost
+    # the style class and was no <i>): the <svg>'s look is kept
+    ".prev-next-area {icon}": "font-size:1em",
+    ".bd-search {icon}.fa-magnifying-glass": "position:static",
+}
+"""The themes' rules for the ``<svg>`` of an icon, as rules for its element."""
+
+EAGER_TEXT_CHARS = 600
+"""An image with less text than this before it may be on a phone's first screen."""
+
+OPTIONAL_ASSETS: dict[str, Callable[[nodes.document], bool]] = {}
+"""Asset file name -> whether a page's doctree needs it (filled below)."""
+
+INLINED_SCRIPTS = frozenset({"documentation_options.js"})
+"""Tiny head scripts that the page's inline scripts extend: inlined themselves."""
+
+THEME_STYLESHEET = "styles/theme.css"
+IMPORTED_STYLESHEET = "basic.css"
+"""pydata-sphinx-theme's first stylesheet ``@import``s Sphinx's: it is preloaded."""
+
+NO_ICON = "linear-gradient(#0000,#0000)"
+"""The mask of an icon class no SVG covers: nothing shows (the tests catch it)."""
+
+THEME_SCRIPT = re.compile(
+    r'[ \t]*<script\b[^>]*\bsrc="(?P<src>[^"]*)"[^>]*>\s*</script>\n?'
+    r'|[ \t]*<link\b(?=[^>]*\brel="preload")(?=[^>]*\bas="script")'
+    r'[^>]*\bhref="(?P<href>[^"]*)"[^>]*>\n?'
+)
+FONT_AWESOME_SCRIPT = "scripts/fontawesome.js"
+SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+
+THEME_MODE_SCRIPT = (
+    "(function(d){var m=d.dataset.mode;"
+    'if(m!=="light"&&m!=="dark"){m="auto";d.dataset.mode=m}'
+    'd.dataset.theme=m!=="auto"?m:'
+    'matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light"'
+    "})(document.documentElement);"
+)
+"""Resolves the colour mode before the first paint (the theme's script is deferred)."""
+
+
+# --- the icon stylesheet ------------------------------------------------------------
+
+
+def load_icons(folder: Path = ICON_DIR) -> dict[str, str]:
+    """Return every ``<name>.svg`` of ``folder`` by name, on one line each."""
+    return {
+        path.stem: " ".join(path.read_text(encoding="utf-8").split())
+        for path in sorted(folder.glob("*.svg"))
+    }
+
+
+def is_coloured(svg: str) -> bool:
+    """Whether the SVG paints with its own colours (a logo) rather than the text's."""
+    return bool(re.search(r'\b(fill|stroke)="#', svg))
+
+
+def svg_url(svg: str) -> str:
+    """Return a CSS ``url()`` of the SVG as a data URI (percent-encoded as needed)."""
+    data = quote(svg.replace('"', "'"), safe=" /:=',.-;()")
+    return f'url("data:image/svg+xml,{data}")'
+
+
+def icon_class_names(icons: Iterable[str]) -> list[str]:
+    """Every icon class the stylesheet covers, aliases included (``fa-...``)."""
+    names = set(icons)
+    names |= {alias for alias, name in ALIASES.items() if name in names}
+    return sorted(f"fa-{name}" for name in names)
+
+
+def stylesheet(icons: Mapping[str, str]) -> str:
+    """Return the CSS that draws every icon of ``icons`` instead of Font Awesome.
+
+    The same icons give the same bytes (the build stays reproducible).
+    """
+    missing = sorted(
+        {*ADMONITION_ICONS.values(), *PSEUDO_ICONS.values(), *ALIASES.values()}
+        - set(icons)
+    )
+    if missing:
+        raise ValueError(f"no SVG in {ICON_DIR} for the icons {missing}")
+    coloured = sorted(n for n, svg in icons.items() if is_coloured(svg))
+    style_classes = ",".join(f".{c}" for c in STYLE_CLASSES)
+    # an icon element: one of Font Awesome's style classes, or a coloured icon
+    icon = f":is({','.join([style_classes, *(f'.fa-{n}' for n in coloured)])})"
+    out = [
+        "/* Generated by bookbuild.assets: the theme's icons as inline SVG instead",
+        "   of Font Awesome's script and web fonts. Icons: Font Awesome Free",
+        "   (https://fontawesome.com, CC BY 4.0), and the book's own. */",
+        ":root{"
+        + "".join(f"--bb-icon-{n}:{svg_url(svg)};" for n, svg in icons.items())
+        + "".join(f'--pst-icon-{v}:"";' for v in THEME_ICON_VARIABLES)
+        + '--pst-breadcrumb-divider:"";}',
+        # no font glyphs: the browser then never downloads the icon fonts (an
+        # empty text in the font is enough to make Chromium fetch it)
+        f":is({style_classes})::before{{content:none}}",
+        # an icon element: a box of the text's height (as Font Awesome's
+        # <svg>), drawn by a mask in the text's colour or by its own image
+        f"{icon}{{display:inline-block;font-family:inherit;height:1em;"
+        "width:var(--fa-width,1.25em);"
+        "vertical-align:-.125em;"
+        f"-webkit-mask:var(--bb-icon,{NO_ICON}) center/contain no-repeat;"
+        f"mask:var(--bb-icon,{NO_ICON}) center/contain no-repeat;"
+        "background:var(--bb-image,currentColor) center/contain no-repeat}",
+        # Font Awesome's size classes that the theme uses
+        f"{icon}.fa-lg{{font-size:1.25em;vertical-align:-.2em}}",
+        f"{icon}.fa-fw{{--fa-width:1.25em}}",
+    ]
+    for name in coloured:
+        out.append(f".fa-{name}{{display:inline-block;-webkit-mask:none;mask:none}}")
+    for class_name in icon_class_names(icons):
+        name = _icon_of(class_name)
+        variable = "--bb-image" if name in coloured else "--bb-icon"
+        out.append(f".{class_name}{{{variable}:var(--bb-icon-{name})}}")
+    # the themes' rules for the <svg> that fontawesome.js drew, for our boxes
+    for selector, declarations in SVG_RULES.items():
+        out.append(f"{selector.format(icon=icon)}{{{declarations}}}")
+    # pseudo-elements the theme draws with the font
+    out.append(
+        ".admonition>.admonition-title::after,div.admonition>.admonition-title::after"
+        # a glyph 1em high, centred in the title's line as the font's was
+        '{content:"";font-family:inherit;box-sizing:content-box;height:1em;'
+        "padding:calc((1lh - 1em)/2) 0;background-color:currentColor;"
+        "-webkit-mask:var(--bb-admonition-icon) center/contain no-repeat content-box;"
+        "mask:var(--bb-admonition-icon) center/contain no-repeat content-box}"
+    )
+    for kind, name in ADMONITION_ICONS.items():
+        selector = f".{kind}" if kind else ""
+        out.append(
+            f".admonition{selector}>.admonition-title,"
+            f"div.admonition{selector}>.admonition-title"
+            f"{{--bb-admonition-icon:var(--bb-icon-{name})}}"
+        )
+    # sphinx-exercise sets the glyph of exercises with its own selector
+    out.append('div.exercise p.admonition-title::after{content:""}')
+    for selector, name in PSEUDO_ICONS.items():
+        out.append(
+            f'{selector}{{content:"";font-family:inherit;display:inline-block;'
+            "width:1em;height:1em;"
+            "vertical-align:-.125em;background-color:currentColor;"
+            f"-webkit-mask:var(--bb-icon-{name}) center/contain no-repeat;"
+            f"mask:var(--bb-icon-{name}) center/contain no-repeat}}"
+        )
+    # images keep their aspect ratio when CSS narrows them (width/height are set)
+    out.append("img[width][height]{height:auto}")
+    return "\n".join(out) + "\n"
+
+
+def _icon_of(class_name: str) -> str:
+    name = class_name.removeprefix("fa-")
+    return ALIASES.get(name, name)
+
+
+def static_folder(app: Sphinx) -> Path:
+    """Where the generated stylesheet is written (added to ``html_static_path``)."""
+    return Path(app.outdir).parent / ".bookbuild-static"
+
+
+def _write_stylesheets(app: Sphinx) -> None:
+    """Generate the icon stylesheet and the trimmed theme stylesheet."""
+    if app.builder.format != "html":
+        return
+    folder = static_folder(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    css = stylesheet(load_icons())
+    target = folder / STYLESHEET
+    if not target.is_file() or target.read_text(encoding="utf-8") != css:
+        target.write_text(css, encoding="utf-8")
+    _write_theme_stylesheet(app, folder)
+    if str(folder) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(folder))
+    app.add_css_file(STYLESHEET)
+    app.add_js_file(None, body=THEME_MODE_SCRIPT, priority=0)
+
+
+# --- the theme's stylesheet without Font Awesome -------------------------------------
+
+THEME_CSS = "styles/pydata-sphinx-theme.css"
+"""pydata-sphinx-theme's stylesheet, which bundles Font Awesome's (a third of it)."""
+
+UNUSED_FILES = (
+    "scripts/fontawesome.js",
+    "scripts/fontawesome.js.map",
+    "scripts/fontawesome.js.LICENSE.txt",
+    "styles/pydata-sphinx-theme.css.map",  # maps the stylesheet before trimming
+    "vendor/fontawesome",
+)
+"""Font Awesome's files in ``_static``, which no page loads any more."""
+
+FA_CLASS = re.compile(r"^(fa|fas|far|fab|fa-[a-z0-9-]+|svg-inline--fa)$")
+
+
+def css_rules(css: str) -> list[tuple[str, str]]:
+    """Split a stylesheet into its top-level rules: ``(prelude, block)`` pairs.
+
+    ``block`` is the text between the rule's braces (``""`` for a statement
+    such as ``@import ...;``); comments come through as rules with an empty
+    block and the comment as prelude. Strings and comments may hold braces.
+    """
+    rules: list[tuple[str, str]] = []
+    depth, start, prelude_end, i, n = 0, 0, 0, 0, len(css)
+    while i < n:
+        char = css[i]
+        if css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            if depth == 0 and not css[start:i].strip():
+                rules.append((css[i:end], ""))
+                start = end
+            i = end
+            continue
+        if char in "\"'":
+            i += 1
+            while i < n and css[i] != char:
+                i += 2 if css[i] == "\\" else 1
+        elif char == "{":
+            if depth == 0:
+                prelude_end = i
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                rules.append((css[start:prelude_end].strip(), css[prelude_end + 1 : i]))
+                start = i + 1
+        elif char == ";" and depth == 0:
+            rules.append((css[start : i + 1].strip(), ""))
+            start = i + 1
+        i += 1
+    return rules
+
+
+def _is_font_awesome(prelude: str, block: str) -> bool:
+    """Whether a style rule only styles Font Awesome's classes or variables."""
+    if prelude.startswith("@"):
+        return (prelude.startswith("@font-face") and "Font Awesome" in block) or (
+            prelude.startswith("@keyframes fa-")
+        )
+    if prelude.startswith("/*"):
+        return "Font Awesome" in prelude
+    selectors = [sel.strip() for sel in prelude.split(",")]
+    if all(sel in {":root", ":host"} for sel in selectors):
+        names = re.findall(r"(--[\w-]+)\s*:", block)
+        return bool(names) and all(name.startswith("--fa") for name in names)
+    classes = re.findall(r"\.([\w-]+)", prelude)
+    return bool(classes) and all(FA_CLASS.match(c) for c in classes)
+
+
+def without_font_awesome(css: str) -> str:
+    """Return the stylesheet without its Font Awesome rules (nested ones too).
+
+    A rule goes when every class it names is one of Font Awesome's; so do its
+    ``@font-face`` and ``@keyframes fa-*`` rules, ``:root`` blocks of ``--fa``
+    variables, and at-rules left empty. The theme's own rules that mention an
+    icon class among others stay. The result maps no longer to the theme's
+    source map, so its link is dropped.
+    """
+    out = []
+    for prelude, block in css_rules(css):
+        if prelude.startswith("/*# sourceMappingURL"):
+            continue
+        if _is_font_awesome(prelude, block):
+            continue
+        if prelude.startswith(("@media", "@supports")):
+            block = without_font_awesome(block)
+            if not block.strip():
+                continue
+        if prelude.startswith("/*") or prelude.endswith(";"):
+            out.append(prelude + ("\n" if prelude.startswith("/*") else ""))
+        else:
+            out.append(f"{prelude}{{{block}}}")
+    return "".join(out)
+
+
+def _write_theme_stylesheet(app: Sphinx, folder: Path) -> None:
+    """Put the theme's stylesheet without Font Awesome in ``folder``.
+
+    ``folder`` is on ``html_static_path``, whose files Sphinx copies over the
+    theme's own. The result is kept, with the digest of the theme's file it
+    came from, until the theme changes.
+    """
+    theme = getattr(app.builder, "theme", None)
+    dirs = theme.get_theme_dirs() if theme is not None else []
+    sources = [Path(d, "static", THEME_CSS) for d in dirs]
+    source = next((path for path in sources if path.is_file()), None)
+    if source is None:
+        return
+    css = source.read_bytes()
+    digest = hashlib.sha256(css).hexdigest()
+    target = folder / THEME_CSS
+    stamp = target.with_name(f".{target.name}.sha256")  # dotfiles are not copied
+    if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(without_font_awesome(css.decode("utf-8")), encoding="utf-8")
+    stamp.write_text(digest)
+
+
+def _remove_unused_files(app: Sphinx, exception: Exception | None) -> None:
+    """Remove Font Awesome's script and fonts from the built site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    for name in UNUSED_FILES:
+        path = static / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+        if path.parent != static and not any(path.parent.iterdir()):
+            path.parent.rmdir()  # vendor/, now empty
+
+
+# --- what a page needs -------------------------------------------------------------
+
+
+def _has_class(doctree: nodes.document, *prefixes: str) -> bool:
+    return any(
+        cls.startswith(prefixes)
+        for node in doctree.findall(nodes.Element)
+        for cls in node.get("classes", [])
+    )
+
+
+def _has_toggle(doctree: nodes.document) -> bool:
+    # togglebutton's selector: '.toggle, .admonition.dropdown'
+    return any(
+        "toggle" in node.get("classes", []) or "dropdown" in node.get("classes", [])
+        for node in doctree.findall(nodes.Element)
+    )
+
+
+def _has_code(doctree: nodes.document) -> bool:
+    return any(
+        isinstance(node, (nodes.literal_block, nodes.doctest_block))
+        for node in doctree.findall(nodes.Element)
+    )
+
+
+def _has_design(doctree: nodes.document) -> bool:
+    return _has_class(doctree, "sd-")
+
+
+def _has_tabs(doctree: nodes.document) -> bool:
+    return _has_class(doctree, "sd-tab-set")
+
+
+OPTIONAL_ASSETS.update({
+    "design-tabs.js": _has_tabs,
+    "sphinx-design.min.css": _has_design,
+    "togglebutton.js": _has_toggle,
+    "togglebutton.css": _has_toggle,
+    "clipboard.min.js": _has_code,
+    "copybutton.js": _has_code,
+    "copybutton.css": _has_code,
+})  # fmt: skip
+
+
+def _basename(filename: object) -> str:
+    return Path(str(filename)).name if filename else ""
+
+
+def _needed(asset: object, doctree: nodes.document | None) -> bool:
+    name = _basename(getattr(asset, "filename", asset))
+    test = OPTIONAL_ASSETS.get(name)
+    return test is None or (doctree is not None and test(doctree))
+
+
+def _deferred(script: Any) -> Any:
+    """Return the script deferred (as a new object: Sphinx's are immutable)."""
+    attributes = dict(getattr(script, "attributes", {}))
+    name = _basename(getattr(script, "filename", ""))
+    if (
+        not name
+        or {"defer", "async"} & set(attributes)
+        or attributes.get("type") == "module"
+    ):
+        return script
+    attributes["defer"] = "defer"
+    return type(script)(script.filename, priority=script.priority, **attributes)
+
+
+def without_unused_scripts(html: str, *, search_as_you_type: bool = False) -> str:
+    """Remove the theme's hard-coded script tags that no page needs.
+
+    That is Font Awesome's script (the icons are CSS, see above) and, unless
+    search-as-you-type is on, the search index and tools (the search page
+    loads its own). The theme's ``<link rel="preload" as="script">`` hints go
+    too: they fetch its two scripts, deferred at the end of the page anyway,
+    at high priority, alongside the stylesheets that the first paint waits
+    for.
+    """
+    unused = [FONT_AWESOME_SCRIPT]
+    if not search_as_you_type:
+        unused += SEARCH_SCRIPTS
+
+    def keep(match: re.Match[str]) -> str:
+        if match["href"] is not None:
+            return ""  # a preload hint: see the docstring
+        path = match["src"].split("?", 1)[0]
+        return "" if path.endswith(tuple(unused)) else match[0]
+
+    return THEME_SCRIPT.sub(keep, html)
+
+
+def _trim_page(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    if app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    search_as_you_type = (
+        str(context.get("theme_search_as_you_type", "")).lower() == "true"
+    )
+    # Sphinx's search tools run as soon as they load and need doctools.js:
+    # where a page has them, its scripts stay synchronous.
+    defer = pagename != "search" and not search_as_you_type
+    # In place: the lists are the builder's, which it resets for every page.
+    if isinstance(context.get("script_files"), list):
+        context["script_files"][:] = [
+            _inlined(js, static) if defer else js
+            for js in context["script_files"]
+            if _needed(js, doctree)
+        ]
+        if defer:
+            context["script_files"][:] = map(_deferred, context["script_files"])
+    if isinstance(context.get("css_files"), list):
+        context["css_files"][:] = [
+            css for css in context["css_files"] if _needed(css, doctree)
+        ]
+    context["bookbuild_without_unused_scripts"] = partial(
+        without_unused_scripts, search_as_you_type=search_as_you_type
+    )
+    metatags = context.get("metatags", "")
+    if _imports(static / THEME_STYLESHEET, IMPORTED_STYLESHEET):
+        # the theme's first stylesheet @imports Sphinx's: fetch both at once
+        href = context["pathto"](f"_static/{IMPORTED_STYLESHEET}", 1)
+        metatags += f'\n    <link rel="preload" href="{href}" as="style" />'
+    if 'name="description"' not in metatags:
+        # pages without text of their own (search, index, 404) still get one
+        title = re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
+        description = f"{title}: {app.config.project}" if title else app.config.project
+        metatags += f'\n    <meta name="description" content="{escape(description)}" />'
+    context["metatags"] = metatags
+
+
+def _imports(stylesheet: Path, imported: str) -> bool:
+    """Whether ``stylesheet`` (a built file) ``@import``s ``imported``."""
+    try:
+        text = stylesheet.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return (
+        re.search(rf"@import\s+(url\()?[\"']?[./]*{re.escape(imported)}", text)
+        is not None
+    )
+
+
+def _file_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _inlined(script: Any, static: Path) -> Any:
+    """Return a tiny script that inline scripts extend as an inline script.
+
+    ``documentation_options.js`` (300 bytes) must run before the inline
+    scripts that add to it: as a file it would block rendering.
+    """
+    name = _basename(getattr(script, "filename", ""))
+    if name not in INLINED_SCRIPTS:
+        return script
+    text = _file_text(static / name)
+    if text is None or "</script" in text.lower():
+        return script
+    return type(script)("", priority=script.priority, body=text.strip())
+
+
+# --- images ------------------------------------------------------------------------
+
+
+class SizeAndLazyLoadImages(SphinxPostTransform):
+    """Give every image a size and load those below the first screen lazily."""
+
+    default_priority = 900  # after myst-nb has chosen each cell's output
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Size every image; mark those after the first screen of text lazy."""
+        text_before = 0
+        for node in self.document.findall():
+            if isinstance(node, nodes.Text):
+                text_before += len(node)
+            elif isinstance(node, nodes.image):
+                self._size(node)
+                if text_before >= EAGER_TEXT_CHARS and "loading" not in node:
+                    node["loading"] = "lazy"
+
+    def _size(self, node: nodes.image) -> None:
+        if "width" in node and "height" in node:
+            return
+        path = self._file(node)
+        size = get_image_size(str(path)) if path is not None else None
+        if not size:
+            return
+        width, height = size
+        if "width" in node:  # keep the author's width, scale the height
+            try:
+                scale = float(node["width"]) / width
+            except ValueError:  # a width with a unit ("50%"): leave it
+                return
+            node["height"] = str(round(height * scale))
+        elif "height" not in node:
+            node["width"], node["height"] = str(width), str(height)
+
+    def _file(self, node: nodes.image) -> Path | None:
+        candidate = node.get("candidates", {}).get("*") or node.get("uri", "")
+        if not candidate or "://" in candidate or candidate.startswith("data:"):
+            return None
+        for path in (Path(candidate), Path(self.app.srcdir) / candidate):
+            if path.is_file():
+                return path
+        return None
+
+
+def setup(app: Sphinx) -> None:
+    """Trim every page's assets, draw the icons with CSS, size and lazy-load images."""
+    app.connect("builder-inited", _write_stylesheets)
+    # After the themes and extensions have added their files (priority 500).
+    app.connect("html-page-context", _trim_page, priority=900)
+    app.connect("build-finished", _remove_unused_files)
+    app.add_post_transform(SizeAndLazyLoadImages)
