@@ -101,7 +101,12 @@ def summarise(page: str, preset: str, report: dict) -> Result:
     if report.get("runtimeError"):
         sys.exit(f"Lighthouse could not load {page}: {report['runtimeError']}")
     audits = report["audits"]
-    requests = audits["network-requests"]["details"]["items"]
+    # network requests only: Lighthouse also lists data: URIs (the icons)
+    requests = [
+        r
+        for r in audits["network-requests"]["details"]["items"]
+        if r["url"].startswith(("http:", "https:"))
+    ]
     failing = sorted(
         key
         for key, audit in audits.items()
