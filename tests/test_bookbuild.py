@@ -105,3 +105,24 @@ def test_every_declared_dependency_is_pinned_in_the_lock_file():
     for requirement in declared:
         name = requirement.split(">")[0].split("=")[0].split("[")[0].strip().lower()
         assert f"\n{name}==" in lock, f"{name} is not pinned in requirements.lock"
+
+
+def test_printed_output_merges_the_same_however_the_kernel_chunked_it():
+    from myst_nb.core.utils import coalesce_streams
+    from nbformat.v4 import new_output
+
+    from bookbuild.streams import deterministic
+
+    def stdout(*texts):
+        return [new_output("stream", name="stdout", text=t) for t in texts]
+
+    merge = deterministic(coalesce_streams)
+    whole = merge(stdout("rate 0.144 : 3681 steps\nrate 0.145 : diverged\n"))
+    # The kernel's flush timer cut the same text in two places.
+    chunked = merge(stdout("rate 0.144 : 3681 steps", "\nrate 0.145 : diverged\n"))
+    assert [o["text"] for o in chunked] == [o["text"] for o in whole]
+    # myst-nb's own merge alone shows the difference this fixes.
+    raw = coalesce_streams(
+        stdout("rate 0.144 : 3681 steps", "\nrate 0.145 : diverged\n")
+    )
+    assert raw[0]["text"] != whole[0]["text"]

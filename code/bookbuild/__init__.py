@@ -13,6 +13,12 @@
 * :mod:`bookbuild.assets` makes pages load only what they show: the theme's
   icons as inline SVG instead of Font Awesome, no unused scripts or styles,
   sized and lazily loaded images (``make bench`` measures the pages).
+* :mod:`bookbuild.reproducible` keeps two builds of one commit identical
+  (sorted sitemap) and fails on absolute build paths in the output.
+* :mod:`bookbuild.streams` merges printed output the same way however the
+  kernel chunked it (myst-nb's merge added stray blank lines).
+* :mod:`bookbuild.a11y` (enabled from ``conf.py``) names myst-nb's code-cell
+  toggles by their visible text.
 
 Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
 """
@@ -23,7 +29,15 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from bookbuild import alt_text, assets, cache, mathml, notebooks, reproducible
+from bookbuild import (
+    alt_text,
+    assets,
+    cache,
+    mathml,
+    notebooks,
+    reproducible,
+    streams,
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -34,4 +48,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     mathml.setup(app)
     reproducible.setup(app)
     assets.setup(app)
+    streams.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
