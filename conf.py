@@ -163,8 +163,8 @@ html_theme_options["navbar_persistent"] = []
 # keyboard users can reach once a solution is opened (book/_static/a11y.js).
 html_css_files = [*html_css_files, "a11y.css"]
 html_js_files = [("a11y.js", {"defer": "defer"})]
-# myst-nb's "Show code cell source" toggles named by their visible text.
-extensions.append("bookbuild.a11y")
+# myst-nb's "Show code cell source" toggles are named by their visible text
+# (bookbuild.a11y).
 # book/_templates/search-button-field.html: the search button is named by its
 # visible text; book/_templates/navbar-logo.html: the sidebar's logo sits in a
 # landmark.

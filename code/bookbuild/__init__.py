@@ -17,7 +17,7 @@
   (sorted sitemap) and fails on absolute build paths in the output.
 * :mod:`bookbuild.streams` merges printed output the same way however the
   kernel chunked it (myst-nb's merge added stray blank lines).
-* :mod:`bookbuild.a11y` (enabled from ``conf.py``) names myst-nb's code-cell
+* :mod:`bookbuild.a11y` names myst-nb's code-cell
   toggles by their visible text.
 
 Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
@@ -30,6 +30,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from bookbuild import (
+    a11y,
     alt_text,
     assets,
     cache,
@@ -49,4 +50,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     reproducible.setup(app)
     assets.setup(app)
     streams.setup(app)
+    a11y.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -74,6 +74,14 @@ def same_length(name_a: str, a: NDArray, name_b: str, b: NDArray) -> None:
         )
 
 
+def paired_samples(x: ArrayLike, y: ArrayLike) -> tuple[NDArray, NDArray]:
+    """Return inputs ``x`` and outputs ``y`` as arrays holding one pair per sample."""
+    x = as_data("x", x, ndim=1)
+    y = as_data("y", y, ndim=1)
+    same_length("x", x, "y", y)
+    return x, y
+
+
 def positive(name: str, value: float) -> float:
     """Return ``value`` as a float if it is a finite number above zero."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnbasics._validation import as_data, positive, same_length
+from nnbasics._validation import paired_samples, positive
 from nnbasics.backprop import backprop
 from nnbasics.descent import descent_step
 from nnbasics.forward import QUADRATIC, PolynomialModel, forward
@@ -76,9 +76,7 @@ class CurveFit:
     loss_function: Loss = MEAN_SQUARED_ERROR
 
     def __post_init__(self) -> None:
-        x = as_data("x", self.x, ndim=1)
-        y = as_data("y", self.y, ndim=1)
-        same_length("x", x, "y", y)
+        x, y = paired_samples(self.x, self.y)
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
 

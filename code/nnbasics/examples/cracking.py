@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnbasics._validation import as_data, same_length
+from nnbasics._validation import as_data, paired_samples
 from nnbasics.backprop import backprop
 from nnbasics.forward import QUADRATIC, PolynomialModel, forward
 from nnbasics.loss import signed_error
@@ -45,9 +45,7 @@ class Samples:
     y: NDArray[np.float64]
 
     def __post_init__(self) -> None:
-        x = as_data("x", self.x, ndim=1)
-        y = as_data("y", self.y, ndim=1)
-        same_length("x", x, "y", y)
+        x, y = paired_samples(self.x, self.y)
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
 
