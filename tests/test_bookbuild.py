@@ -126,3 +126,32 @@ def test_printed_output_merges_the_same_however_the_kernel_chunked_it():
         stdout("rate 0.144 : 3681 steps", "\nrate 0.145 : diverged\n")
     )
     assert raw[0]["text"] != whole[0]["text"]
+
+
+def test_caching_a_notebook_never_deletes_records(tmp_path):
+    # jupyter-cache's truncation deletes records another -j worker is still
+    # writing; bookbuild switches it off (the caches are per version of code/).
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    import bookbuild.cache
+
+    class App:
+        def add_config_value(self, *args):
+            pass
+
+        def connect(self, *args, **kwargs):
+            pass
+
+    bookbuild.cache.setup(App())
+    cache = get_cache(str(tmp_path / "cache"))
+    cache.change_cache_limit(1)
+    for number in range(3):
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(f"x = {number}")]
+        )
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, f"page{number}.md"), check_validity=False
+        )
+    assert len(cache.list_cache_records()) == 3

@@ -76,7 +76,22 @@ def _create_database(path: Path) -> None:
     get_cache(str(path)).list_cache_records()
 
 
+def _never_truncate(cache: object) -> None:
+    """Keep every record: jupyter-cache's truncation races under ``-j``.
+
+    ``JupyterCacheBase.truncate_caches`` lists the records to keep and then,
+    in a second query, every record not in that list; a record another
+    worker inserted in between (its notebook not yet written) is deleted and
+    the build fails with ``Notebook file does not exist for cache record``.
+    The book's caches hold one record per page and are replaced whole when
+    ``code/`` changes, so the 1000-record limit it enforces is never needed.
+    """
+
+
 def setup(app: Sphinx) -> None:
     """Register ``bookbuild_code_dir`` and key the cache on it."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    JupyterCacheBase.truncate_caches = _never_truncate
     app.add_config_value("bookbuild_code_dir", "code", "env", str)
     app.connect("config-inited", _key_cache_on_code, priority=900)
