@@ -7,9 +7,8 @@ the repository root, and the site is written to ``_build/html``.
 from __future__ import annotations
 
 import subprocess
+from importlib.metadata import version as installed_version
 from pathlib import Path
-
-import nnbasics
 
 # The one place that names the repository: buttons, links and notebooks use it.
 repository_url = "https://github.com/guess-compare-adjust/book"
@@ -38,7 +37,9 @@ commit = _built_from_commit()
 project = "Guess, Compare, Adjust"
 author = "The Guess, Compare, Adjust authors"
 copyright = f"2026, {author}"
-version = release = nnbasics.__version__
+# The installed package's version (nnbasics.__version__, which a test keeps
+# equal): reading the metadata is quicker than importing numpy on every build.
+version = release = installed_version("nnbasics")
 language = "en"
 
 extensions = [
@@ -51,7 +52,6 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_design",
     "sphinx_sitemap",
-    "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_last_updated_by_git",
     "bookbuild",
@@ -129,11 +129,6 @@ copybutton_only_copy_prompt_lines = True
 # --- a published site ----------------------------------------------------------
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "py-modindex.html", "404.html"]
-ogp_site_url = html_baseurl
-ogp_site_name = project
-ogp_description_length = 200
-ogp_enable_meta_description = True
-ogp_social_cards = {"enable": False}  # cards are drawn per build; no image needed
 notfound_urls_prefix = "/book/"
 
 # --- reproducible builds -------------------------------------------------------

@@ -282,7 +282,7 @@ def test_every_page_has_a_meta_description_and_a_favicon(built_book):
         descriptions = soup.find_all("meta", attrs={"name": "description"})
         assert len(descriptions) == 1, page.name
         text = descriptions[0]["content"].strip()
-        # reader pages describe themselves with their own text (opengraph)
+        # reader pages describe themselves (front matter), others by title
         assert len(text) > (50 if page.stem in readers else 10), page.name
         icon = soup.find("link", rel="icon")
         assert icon is not None, page.name

@@ -6,6 +6,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 import conf
@@ -55,15 +56,26 @@ def test_sitemap_lists_every_page_under_the_base_url(built_book):
     assert urls == {f"{conf.html_baseurl}{docname}.html" for docname in PAGES}
 
 
+def front_matter(docname: str) -> dict:
+    text = (REPO / "book" / f"{docname}.md").read_text(encoding="utf-8")
+    _, block, _ = text.split("---\n", 2)
+    return yaml.safe_load(block)
+
+
 @pytest.mark.parametrize("docname", PAGES)
-def test_open_graph_and_description(built_book, docname):
+def test_open_graph_and_description_come_from_the_front_matter(built_book, docname):
     html = page(built_book, docname)
     og = {m["property"]: m["content"] for m in html.select("meta[property^='og:']")}
+    description = front_matter(docname)["description"]
+    assert 50 < len(description) <= 160
+    assert [m["content"] for m in html.select("meta[name=description]")] == [
+        description
+    ]
+    assert og["og:description"] == description
     assert og["og:url"] == f"{conf.html_baseurl}{docname}.html"
-    assert og["og:title"]
-    description = html.select_one("meta[name=description]")
-    assert description is not None
-    assert len(description["content"]) > 50
+    assert og["og:title"] == html.title.get_text().split(" — ")[0].strip()
+    assert og["og:site_name"] == conf.project
+    assert og["og:type"] == "website"
 
 
 def test_footer_names_the_package_version_and_the_commit(built_book):

@@ -13,12 +13,17 @@
 * :mod:`bookbuild.assets` makes pages load only what they show: the theme's
   icons as inline SVG instead of Font Awesome, no unused scripts or styles,
   sized and lazily loaded images (``make bench`` measures the pages).
+* :mod:`bookbuild.meta` gives every page the description of its front matter
+  (``<meta name="description">``) and Open Graph tags for link previews.
 * :mod:`bookbuild.reproducible` keeps two builds of one commit identical
   (sorted sitemap) and fails on absolute build paths in the output.
 * :mod:`bookbuild.streams` merges printed output the same way however the
   kernel chunked it (myst-nb's merge added stray blank lines).
 * :mod:`bookbuild.a11y` names myst-nb's code-cell
   toggles by their visible text.
+* :mod:`bookbuild.incremental` lets a rebuild that reads no page skip
+  Sphinx's walk over every doctree to number figures; the notebooks of
+  unchanged pages are not converted again either.
 
 Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
 """
@@ -34,7 +39,9 @@ from bookbuild import (
     alt_text,
     assets,
     cache,
+    incremental,
     mathml,
+    meta,
     notebooks,
     reproducible,
     streams,
@@ -44,9 +51,11 @@ from bookbuild import (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     cache.setup(app)
+    incremental.setup(app)
     alt_text.setup(app)
     notebooks.setup(app)
     mathml.setup(app)
+    meta.setup(app)
     reproducible.setup(app)
     assets.setup(app)
     streams.setup(app)

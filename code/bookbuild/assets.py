@@ -48,10 +48,6 @@ Images
     (no layout shift), and ``loading="lazy"`` unless it comes so early in the
     page (less than :data:`EAGER_TEXT_CHARS` characters of text before it)
     that it may be on the first screen of a phone.
-
-Every page also gets a ``<meta name="description">``: sphinxext-opengraph
-writes one from the page's text; pages without text of their own (search,
-general index, 404) get their title and the book's.
 """
 
 from __future__ import annotations
@@ -61,7 +57,6 @@ import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -445,6 +440,24 @@ def _write_theme_stylesheet(app: Sphinx, folder: Path) -> None:
     stamp.write_text(digest)
 
 
+def _copy_extension_stylesheets(app: Sphinx) -> None:
+    """Copy myst-nb's and sphinx-exercise's stylesheets before pages are written.
+
+    Both copy theirs when the build has finished, so the pages of a first
+    build linked them without the ``?v=<checksum>`` that the pages of every
+    later build get: two builds of one commit differed, and a changed
+    stylesheet could be served from a browser's cache.
+    """
+    if app.builder.format != "html":
+        return
+    from myst_nb.sphinx_ext import add_global_html_resources
+    from sphinx_exercise import copy_asset_files
+
+    (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+    add_global_html_resources(app, None)
+    copy_asset_files(app, None)
+
+
 def _remove_unused_files(app: Sphinx, exception: Exception | None) -> None:
     """Remove Font Awesome's script and fonts from the built site."""
     if exception is not None or app.builder.format != "html":
@@ -589,11 +602,6 @@ def _trim_page(
         # the theme's first stylesheet @imports Sphinx's: fetch both at once
         href = context["pathto"](f"_static/{IMPORTED_STYLESHEET}", 1)
         metatags += f'\n    <link rel="preload" href="{href}" as="style" />'
-    if 'name="description"' not in metatags:
-        # pages without text of their own (search, index, 404) still get one
-        title = re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
-        description = f"{title}: {app.config.project}" if title else app.config.project
-        metatags += f'\n    <meta name="description" content="{escape(description)}" />'
     context["metatags"] = metatags
 
 
@@ -681,6 +689,7 @@ class SizeAndLazyLoadImages(SphinxPostTransform):
 def setup(app: Sphinx) -> None:
     """Trim every page's assets, draw the icons with CSS, size and lazy-load images."""
     app.connect("builder-inited", _write_stylesheets)
+    app.connect("builder-inited", _copy_extension_stylesheets)
     # After the themes and extensions have added their files (priority 500).
     app.connect("html-page-context", _trim_page, priority=900)
     app.connect("build-finished", _remove_unused_files)

@@ -71,12 +71,11 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import jupytext
 import nbformat
 import yaml
 from docutils import nodes
@@ -560,6 +559,9 @@ class _Converter:
     # -- the notebook ----------------------------------------------------------
 
     def convert(self) -> nbformat.NotebookNode:
+        # Imported here: a rebuild that converts no page never needs it.
+        import jupytext
+
         source = jupytext.reads(self.text, fmt="md:myst")
         cells: list[nbformat.NotebookNode] = []
         position = 0
@@ -1520,19 +1522,31 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     book = book_from_env(app)
     glue_folder = Path(app.env.mystnb_config.output_folder)
     folder = Path(app.outdir) / NOTEBOOKS_DIR
+    manifest_path = Path(app.doctreedir) / MANIFEST
+    previous = _read_manifest(manifest_path)
+    manifest: dict[str, dict[str, str]] = {}
     written = set()
+    converted = 0
+    book_key = _book_key(book)
     for docname in sorted(app.env.found_docs):
         if not is_mystnb_page(app, docname):
             continue
         path = Path(app.env.doc2path(docname))
+        text = path.read_text(encoding="utf-8")
         glue_file = glue_folder.joinpath(*f"{docname}.glue.json".split("/"))
-        glue_store = (
-            json.loads(glue_file.read_text("utf-8")) if glue_file.is_file() else {}
-        )
+        glue_text = glue_file.read_text("utf-8") if glue_file.is_file() else "{}"
+        target = folder.joinpath(*f"{docname}.ipynb".split("/"))
+        key = _sha256("\0".join((book_key, docname, text, glue_text)).encode())
+        # The notebook depends on nothing but the page, its glued values, the
+        # book around it and this converter: same key, same bytes.
+        if _is_current(target, previous.get(docname), key):
+            manifest[docname] = previous[docname]
+            written.add(target)
+            continue
         try:
             notebook = myst_to_notebook(
-                path.read_text(encoding="utf-8"),
-                glued=glue_data(glue_store),
+                text,
+                glued=glue_data(json.loads(glue_text)),
                 docname=docname,
                 source_path=path,
                 book=book,
@@ -1546,13 +1560,65 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
                 subtype="notebook",
             )
             continue
-        target = folder.joinpath(*f"{docname}.ipynb".split("/"))
         content = notebook_bytes(notebook)
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_bytes() != content:
             target.write_bytes(content)
+        manifest[docname] = {"key": key, "sha256": _sha256(content)}
         written.add(target)
+        converted += 1
     for stale in folder.rglob("*.ipynb") if folder.is_dir() else []:
         if stale not in written:
             stale.unlink()
-    LOGGER.info("bookbuild: wrote %d notebooks to %s", len(written), folder)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
+    LOGGER.info(
+        "bookbuild: %d notebooks in %s (%d converted, %d unchanged)",
+        len(written),
+        folder,
+        converted,
+        len(written) - converted,
+    )
+
+
+# Where the last build recorded each notebook's key and bytes (in the doctree
+# folder, out of the published site).
+MANIFEST = "bookbuild-notebooks.json"
+_CONVERTER_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _book_key(book: Book) -> str:
+    """Return a text that changes exactly when ``book`` or this converter changes.
+
+    (``repr`` would not do: a frozenset's order changes with the hash seed.)
+    """
+
+    def plain(value: object) -> object:
+        return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+    return _CONVERTER_KEY + json.dumps(asdict(book), sort_keys=True, default=plain)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _is_current(target: Path, entry: object, key: str) -> bool:
+    """Whether ``target`` holds the notebook that ``key`` describes.
+
+    The recorded key must match and the file must still hold the bytes the
+    build wrote (a notebook deleted or edited by hand is converted again).
+    """
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return False
+    try:
+        return _sha256(target.read_bytes()) == entry.get("sha256")
+    except OSError:
+        return False

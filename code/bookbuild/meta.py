@@ -1,0 +1,98 @@
+"""Each page's description and Open Graph tags, from its front matter.
+
+Every page of the book states what it teaches in one sentence, in its front
+matter::
+
+    ---
+    description: "Fit a model with two weights to recorded samples: ..."
+    ---
+
+That sentence becomes the page's ``<meta name="description">`` (what search
+engines show) and ``og:description`` (what a link preview shows), next to
+``og:title``, ``og:type``, ``og:url`` (under ``html_baseurl``) and
+``og:site_name``. A page without a description, or with one longer than
+:data:`MAX_DESCRIPTION` characters (search engines cut it there), is a build
+warning naming the page. Pages Sphinx generates (search, general index, 404)
+are described by their title and the book's.
+
+(sphinxext-opengraph did this from each page's first paragraph, cut at 200
+characters; it imports matplotlib on every build for its social cards, a
+quarter of a second of a no-change rebuild even with cards off.)
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+MAX_DESCRIPTION = 160
+
+
+def page_description(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
+    """Return the description of ``pagename``: its front matter's, else its title's.
+
+    Warns when a page of the book (not one Sphinx generates) has none, or one
+    longer than :data:`MAX_DESCRIPTION` characters.
+    """
+    description = str((context.get("meta") or {}).get("description", "")).strip()
+    if pagename in app.env.found_docs:
+        if not description:
+            LOGGER.warning(
+                'the page has no description: add description: "..." (one '
+                "sentence, at most %d characters) to its front matter",
+                MAX_DESCRIPTION,
+                location=pagename,
+                type="bookbuild",
+                subtype="description",
+            )
+        elif len(description) > MAX_DESCRIPTION:
+            LOGGER.warning(
+                "the description in the front matter has %d characters: search "
+                "engines cut it at %d, so shorten it",
+                len(description),
+                MAX_DESCRIPTION,
+                location=pagename,
+                type="bookbuild",
+                subtype="description",
+            )
+    if description:
+        return description
+    title = re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
+    return f"{title}: {app.config.project}" if title else app.config.project
+
+
+def _add_meta_tags(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: object,
+) -> None:
+    description = page_description(app, pagename, context)
+    title = re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
+    tags = {
+        ("name", "description"): description,
+        ("property", "og:title"): title or app.config.project,
+        ("property", "og:type"): "website",
+        ("property", "og:url"): context.get("pageurl") or "",
+        ("property", "og:site_name"): app.config.project,
+        ("property", "og:description"): description,
+    }
+    metatags = context.get("metatags", "")
+    for (attribute, name), content in tags.items():
+        if content and f'{attribute}="{name}"' not in metatags:
+            metatags += (
+                f'\n    <meta {attribute}="{name}" content="{escape(content)}" />'
+            )
+    context["metatags"] = metatags
+
+
+def setup(app: Sphinx) -> None:
+    """Add the description and Open Graph tags to every HTML page."""
+    app.connect("html-page-context", _add_meta_tags)
