@@ -104,6 +104,41 @@ def test_font_awesome_rules_leave_the_theme_stylesheet():
     )
 
 
+def test_unused_rules_leave_a_stylesheet_and_used_ones_stay():
+    used = assets.words_in(['<div class="bd-page show" id="top"><a href="#">x</a>'])
+    css = (
+        "/*! licence */\n"
+        ".bd-page,.carousel{margin:0}"  # one selector of two is used
+        ".carousel-item{display:none}"  # no page has it
+        "a:hover,.bd-page:focus-visible{color:red}"  # states of used things
+        ".bd-page:not(.collapsed)>a{x:y}"  # names under :not() are not needed
+        ".bd-page:is(.one, .two){x:z}"  # nor under :is(), whose comma stays
+        "#top[data-x='.nope']{a:b}#bottom{a:c}"  # ids; attribute values ignored
+        ".sm\\:flex{display:flex}"  # escaped names are kept, unexamined
+        "@media (min-width:960px){.modal{a:b}.show{a:c}}"
+        "@media print{.offcanvas{a:b}}"  # emptied, so it goes
+        "@font-face{font-family:x}@keyframes spin{to{rotate:1turn}}"
+        "/*# sourceMappingURL=x.css.map*/"
+    )
+    assert assets.without_unused_rules(css, used) == (
+        "/*! licence */\n"
+        ".bd-page{margin:0}"
+        "a:hover,.bd-page:focus-visible{color:red}"
+        ".bd-page:not(.collapsed)>a{x:y}"
+        ".bd-page:is(.one, .two){x:z}"
+        "#top[data-x='.nope']{a:b}"
+        ".sm\\:flex{display:flex}"
+        "@media (min-width:960px){.show{a:c}}"
+        "@font-face{font-family:x}@keyframes spin{to{rotate:1turn}}"
+    )
+
+
+def test_a_class_that_a_script_adds_keeps_its_rules():
+    used = assets.words_in(['<nav class="menu">', 'el.classList.add("is-open")'])
+    css = ".menu.is-open{display:block}.menu.is-closed{display:none}"
+    assert assets.without_unused_rules(css, used) == ".menu.is-open{display:block}"
+
+
 # --- in the built book -------------------------------------------------------------
 
 

@@ -42,6 +42,17 @@ The first paint
     with neither palette (and an unset mode logs an error): a tiny inline
     script in the head resolves it before the first paint.
 
+Rules no page uses
+    Most of the theme's stylesheets styles what this book never shows
+    (Bootstrap's carousels, modals, version switchers...): 43 kB of the
+    theme's 68 kB of render-blocking CSS, which a phone must fetch before it
+    paints. Once the pages are written, the theme's stylesheets in the built
+    site (:data:`PURGED_STYLESHEETS`, which Sphinx copies anew in every
+    build) lose every selector that names a class or id that no page and no
+    script of the site contains (:func:`without_unused_rules`), as PurgeCSS
+    does: classes that scripts add (``show``, ``active``...) appear in the
+    scripts, so their rules stay.
+
 Images
     Every content image gets ``width``/``height`` (from the notebook output's
     metadata, else from the file), so that the browser reserves its space
@@ -55,7 +66,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -328,6 +339,7 @@ UNUSED_FILES = (
     "scripts/fontawesome.js.map",
     "scripts/fontawesome.js.LICENSE.txt",
     "styles/pydata-sphinx-theme.css.map",  # maps the stylesheet before trimming
+    "styles/sphinx-book-theme.css.map",  # likewise
     "vendor/fontawesome",
 )
 """Font Awesome's files in ``_static``, which no page loads any more."""
@@ -438,6 +450,156 @@ def _write_theme_stylesheet(app: Sphinx, folder: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(without_font_awesome(css.decode("utf-8")), encoding="utf-8")
     stamp.write_text(digest)
+
+
+# --- the theme's stylesheets without the rules no page uses ---------------------------
+
+PURGED_STYLESHEETS = (
+    "styles/pydata-sphinx-theme.css",
+    "styles/sphinx-book-theme.css",
+    "basic.css",
+)
+"""Stylesheets (in ``_static``) that lose the rules no page uses. Only files that
+Sphinx copies over in every build (the themes'): an extension's file that it
+copies only when missing would otherwise keep the rules of an older build."""
+
+GROUPING_RULES = ("@media", "@supports", "@container", "@layer")
+_WORD = re.compile(r"[A-Za-z0-9_-]+")
+_SELECTOR_NAME = re.compile(r"[.#](-?[_a-zA-Z][\w-]*)")
+_FUNCTIONAL_PSEUDO = re.compile(r":{1,2}[\w-]+\(")
+
+
+def words_in(texts: Iterable[str]) -> set[str]:
+    """Every word (run of letters, digits, ``_`` and ``-``) in ``texts``."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(_WORD.findall(text))
+    return words
+
+
+def split_selectors(prelude: str) -> list[str]:
+    """Split a selector list at its top-level commas (not those in ``:is(a, b)``)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(prelude):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(prelude[start:i].strip())
+            start = i + 1
+    parts.append(prelude[start:].strip())
+    return parts
+
+
+def _skip_group(text: str, i: int, opening: str, closing: str) -> int:
+    """Index after the group that starts (already opened) before ``i``."""
+    depth = 1
+    while i < len(text) and depth:
+        depth += {opening: 1, closing: -1}.get(text[i], 0)
+        i += 1
+    return i
+
+
+def required_names(selector: str) -> set[str]:
+    """Return the classes and ids an element needs for ``selector`` to match.
+
+    Names inside attribute selectors and functional pseudo-classes
+    (``:not(.x)``, ``:is(.a, .b)``, ``:has(.y)``) are not required.
+
+    >>> sorted(required_names(".bd-sidebar:not(.hidden) > a#top[href$='.x']"))
+    ['bd-sidebar', 'top']
+    """
+    kept, i = [], 0
+    while i < len(selector):
+        if selector[i] == "[":
+            i = _skip_group(selector, i + 1, "[", "]")
+        elif match := _FUNCTIONAL_PSEUDO.match(selector, i):
+            i = _skip_group(selector, match.end(), "(", ")")
+        else:
+            kept.append(selector[i])
+            i += 1
+    return set(_SELECTOR_NAME.findall("".join(kept)))
+
+
+def may_match(selector: str, used: Set[str]) -> bool:
+    r"""Whether ``selector`` can match: every class and id it requires is ``used``.
+
+    A selector with escaped characters (``.sm\:flex``) is kept.
+    """
+    return "\\" in selector or required_names(selector) <= used
+
+
+def without_unused_rules(css: str, used: Set[str]) -> str:
+    """Return the stylesheet without the selectors that name an unused class or id.
+
+    Parameters
+    ----------
+    css
+        The stylesheet.
+    used
+        The words of the site's pages and scripts (:func:`words_in`).
+
+    A selector goes when a class or id it requires is not in ``used``; a rule
+    goes with its last selector, and ``@media``-like blocks when emptied.
+    Other at-rules (``@font-face``, ``@keyframes``...), comments and
+    element-only selectors stay; the source-map comment goes (it no longer
+    maps).
+
+    Examples
+    --------
+    >>> without_unused_rules(".a,.b{color:red}.c{color:blue}", {"a"})
+    '.a{color:red}'
+    """
+    out = []
+    for prelude, block in css_rules(css):
+        if prelude.startswith("/*# sourceMappingURL"):
+            continue
+        if prelude.startswith("/*") or prelude.endswith(";"):
+            out.append(prelude + ("\n" if prelude.startswith("/*") else ""))
+            continue
+        if prelude.startswith("@"):
+            if prelude.startswith(GROUPING_RULES):
+                block = without_unused_rules(block, used)
+                if not block.strip():
+                    continue
+            out.append(f"{prelude}{{{block}}}")
+            continue
+        kept = [sel for sel in split_selectors(prelude) if may_match(sel, used)]
+        if kept:
+            out.append(f"{','.join(kept)}{{{block}}}")
+    return "".join(out)
+
+
+def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the rules no page uses from the theme's stylesheets in the site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    site_texts = (
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(outdir.rglob("*"))
+        if path.suffix in {".html", ".js"} and path.is_file()
+    )
+    used = words_in(site_texts)
+    used_key = hashlib.sha256("\n".join(sorted(used)).encode()).hexdigest()
+    # Sphinx copies these files anew in every build: keep the results, so a
+    # rebuild that changed no page only looks them up.
+    cache = Path(app.doctreedir) / "bookbuild-purged-css"
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in PURGED_STYLESHEETS:
+        path = outdir / "_static" / name
+        if not path.is_file():
+            continue
+        css = path.read_bytes()
+        key = hashlib.sha256(css + used_key.encode()).hexdigest()
+        cached = cache / f"{key[:32]}.{path.name}"
+        if not cached.is_file():
+            for old in cache.glob(f"*.{path.name}"):
+                old.unlink()
+            purged = without_unused_rules(css.decode("utf-8"), used)
+            cached.write_text(purged, encoding="utf-8")
+        path.write_bytes(cached.read_bytes())
 
 
 def _copy_extension_stylesheets(app: Sphinx) -> None:
@@ -693,4 +855,5 @@ def setup(app: Sphinx) -> None:
     # After the themes and extensions have added their files (priority 500).
     app.connect("html-page-context", _trim_page, priority=900)
     app.connect("build-finished", _remove_unused_files)
+    app.connect("build-finished", _purge_stylesheets, priority=900)
     app.add_post_transform(SizeAndLazyLoadImages)

@@ -10,10 +10,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import sphinx_book_theme
 from bs4 import BeautifulSoup
 
 from tests.browser.conftest import CHAPTERS, MODES, PAGES
 from tests.browser.harness import PREFIX, PageLog, SiteServer
+from tests.conftest import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -133,3 +135,94 @@ def test_a_missing_page_gets_the_styled_404_page(new_context, site):
         "() => getComputedStyle(document.querySelector('.bd-sidebar-primary')).display"
     ) not in ("", "inline")  # the theme's stylesheet applies
     assert guarded.outside == []
+
+
+# The theme's stylesheets as the theme ships them (Font Awesome's rules aside):
+# bookbuild.assets removes the rules no page uses from the copies in the site.
+THEME_STYLESHEETS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css")
+
+
+def original_stylesheet(name: str, build: Build) -> str:
+    if name == "styles/pydata-sphinx-theme.css":  # Font Awesome's rules removed
+        return (build.out / ".bookbuild-static" / name).read_text("utf-8")
+    theme = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme"
+    return (theme / "static" / name).read_text("utf-8")
+
+
+# For each selector of the original stylesheet that the site's copy lacks:
+# does it match an element of the page as loaded (once the pseudo-classes of
+# states and the pseudo-elements are set aside)? The browser parses both
+# sheets, so both are compared in its normal form.
+UNKEPT_SELECTORS_JS = r"""([original, site]) => {
+  const split = (text) => {
+    const parts = [];
+    let depth = 0, start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === "(" || c === "[") depth++;
+      else if (c === ")" || c === "]") depth--;
+      else if (c === "," && depth === 0) {
+        parts.push(text.slice(start, i).trim());
+        start = i + 1;
+      }
+    }
+    parts.push(text.slice(start).trim());
+    return parts;
+  };
+  const selectors = (css) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    const out = [];
+    const visit = (rules) => {
+      for (const rule of rules) {
+        if (rule.selectorText !== undefined) out.push(...split(rule.selectorText));
+        if (rule.cssRules) visit(rule.cssRules);
+      }
+    };
+    visit(sheet.cssRules);
+    return out;
+  };
+  const states = new RegExp(
+    "::?(hover|focus|focus-visible|focus-within|active|visited|link|target|" +
+      "before|after|placeholder|selection|marker|backdrop|first-letter|" +
+      "first-line|-webkit-[\\w-]+|-moz-[\\w-]+)(\\([^)]*\\))?",
+    "g",
+  );
+  const kept = new Set(selectors(site));
+  const unkept = [];
+  for (const selector of selectors(original)) {
+    if (kept.has(selector)) continue;
+    const bare = selector.replace(states, "").trim() || "*";
+    let matches = false;
+    try {
+      matches = document.querySelector(bare) !== null;
+    } catch {
+      continue; // a selector this browser does not support matches nothing
+    }
+    if (matches) unkept.push(selector);
+  }
+  return unkept;
+}"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_site_keeps_every_theme_rule_a_page_uses(
+    new_context, site, built_book, mode
+):
+    originals = {n: original_stylesheet(n, built_book) for n in THEME_STYLESHEETS}
+    in_site = {
+        name: (built_book.html_dir / "_static" / name).read_text("utf-8")
+        for name in THEME_STYLESHEETS
+    }
+    for name in THEME_STYLESHEETS:  # the site's copies did lose unused rules
+        assert len(in_site[name]) < 0.9 * len(originals[name]), name
+    guarded = new_context(color_scheme=mode, viewport={"width": 1280, "height": 900})
+    page = guarded.new_page()
+    unkept = {}
+    for page_name in PAGES:
+        page.goto(site.page_url(page_name), wait_until="load")
+        for name in THEME_STYLESHEETS:
+            sheets = [originals[name], in_site[name]]
+            if missing := page.evaluate(UNKEPT_SELECTORS_JS, sheets):
+                unkept[page_name, name] = missing[:5]
+    assert unkept == {}
