@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sphinx.util.parallel import make_chunks
 
 from bookbuild.alt_text import missing_alt_reason
 from bookbuild.cache import code_hash
+from bookbuild.parallel import balanced_order, page_cost
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -155,3 +157,34 @@ def test_caching_a_notebook_never_deletes_records(tmp_path):
             CacheBundleIn(notebook, f"page{number}.md"), check_validity=False
         )
     assert len(cache.list_cache_records()) == 3
+
+
+# --- bookbuild.parallel: an even share of the pages for each -j worker ----------
+
+
+@pytest.mark.parametrize("workers", [2, 3, 4])
+def test_each_worker_gets_an_even_share_of_the_books_pages(workers):
+    costs = {
+        path.stem: page_cost(path.read_text(encoding="utf-8"))
+        for path in (REPO / "book").glob("*.md")
+    }
+    order = balanced_order(costs, workers)
+    assert sorted(order) == sorted(costs)
+
+    def chunk_costs(pages: list[str]) -> list[int]:
+        return [sum(costs[p] for p in chunk) for chunk in make_chunks(pages, workers)]
+
+    balanced = chunk_costs(order)
+    # as even as whole pages allow: no two chunks differ by more than a page
+    assert max(balanced) - min(balanced) <= max(costs.values())
+    assert max(balanced) <= max(chunk_costs(sorted(costs)))
+
+
+def test_page_cost_counts_code_cells_and_autodoc_directives():
+    source = (
+        "```{code-cell} ipython3\n1\n```\n```{code-cell}\n2\n```\n"
+        "```{eval-rst}\n.. automodule:: nnbasics\n.. autofunction:: f\n```\n"
+        "A ```{code-cell}``` quoted in the text does not count.\n"
+    )
+    assert page_cost(source) == 5
+    assert page_cost("") == 1

@@ -21,6 +21,8 @@
   kernel chunked it (myst-nb's merge added stray blank lines).
 * :mod:`bookbuild.a11y` names myst-nb's code-cell
   toggles by their visible text.
+* :mod:`bookbuild.parallel` orders the pages to read so that each
+  ``sphinx-build -j`` worker gets an even share of the work.
 * :mod:`bookbuild.incremental` lets a rebuild that reads no page skip
   Sphinx's walk over every doctree to number figures; the notebooks of
   unchanged pages are not converted again either.
@@ -43,6 +45,7 @@ from bookbuild import (
     mathml,
     meta,
     notebooks,
+    parallel,
     reproducible,
     streams,
 )
@@ -52,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     cache.setup(app)
     incremental.setup(app)
+    parallel.setup(app)
     alt_text.setup(app)
     notebooks.setup(app)
     mathml.setup(app)

@@ -576,13 +576,16 @@ def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    site_texts = (
-        path.read_text(encoding="utf-8", errors="replace")
+    site_files = [
+        path
         for path in sorted(outdir.rglob("*"))
         if path.suffix in {".html", ".js"} and path.is_file()
-    )
-    used = words_in(site_texts)
-    used_key = hashlib.sha256("\n".join(sorted(used)).encode()).hexdigest()
+    ]
+    site = hashlib.sha256()
+    for path in site_files:
+        site.update(path.read_bytes())
+    site_key = site.hexdigest()
+    used: Set[str] | None = None  # the site's words, read only when needed
     # Sphinx copies these files anew in every build: keep the results, so a
     # rebuild that changed no page only looks them up.
     cache = Path(app.doctreedir) / "bookbuild-purged-css"
@@ -592,11 +595,14 @@ def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         if not path.is_file():
             continue
         css = path.read_bytes()
-        key = hashlib.sha256(css + used_key.encode()).hexdigest()
+        key = hashlib.sha256(css + site_key.encode()).hexdigest()
         cached = cache / f"{key[:32]}.{path.name}"
         if not cached.is_file():
             for old in cache.glob(f"*.{path.name}"):
                 old.unlink()
+            if used is None:
+                texts = (p.read_text("utf-8", errors="replace") for p in site_files)
+                used = words_in(texts)
             purged = without_unused_rules(css.decode("utf-8"), used)
             cached.write_text(purged, encoding="utf-8")
         path.write_bytes(cached.read_bytes())

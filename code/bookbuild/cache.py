@@ -72,7 +72,10 @@ def _create_database(path: Path) -> None:
     worker starts, removes the race.
     """
     from jupyter_cache import get_cache  # imported lazily: a myst-nb dependency
+    from jupyter_cache.cache.db import DB_NAME
 
+    if (path / DB_NAME).is_file():  # made by an earlier build: nothing to race
+        return
     get_cache(str(path)).list_cache_records()
 
 

@@ -11,9 +11,9 @@ and removed nothing keeps the numbers it stored in the environment last time.
 Sphinx stores the environment before it writes the pages, but fills the
 search index's "index entries" (the API's functions and classes, which the
 search page lists first) while writing them, so a rebuild that writes fewer
-pages than all loses the others' entries (Sphinx issue 12599). A build that
-read a page therefore stores the environment again once its pages are
-written.
+pages than all loses the others' entries (Sphinx issue 12599). Each build
+therefore keeps the entries in ``bookbuild-index-entries.json`` in the
+doctree folder and gives the pages it does not write their entries back.
 
 Every build also renders the index, search and 404 pages, and Jinja compiles
 the theme's templates for them anew (about 0.1 s): a bytecode cache in the
@@ -26,12 +26,12 @@ of :mod:`bookbuild.notebooks`) whether this build read or removed a page.
 
 from __future__ import annotations
 
-import pickle
+import json
 from functools import partial
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
-from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
@@ -88,13 +88,36 @@ def _wrap_figure_numbering(app: Sphinx) -> None:
     )
 
 
-def _store_search_entries(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+INDEX_ENTRIES = "bookbuild-index-entries.json"
+
+
+def _index_entries(env: BuildEnvironment) -> dict[str, list] | None:
+    # Sphinx's own store (``BuildEnvironment._search_index_index_entries``);
+    # None if a new Sphinx keeps them elsewhere (then nothing is restored).
+    entries = getattr(env, "_search_index_index_entries", None)
+    return entries if isinstance(entries, dict) else None
+
+
+def _restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
+    entries = _index_entries(env)
+    path = Path(app.doctreedir) / INDEX_ENTRIES
+    if entries is None or not path.is_file():
         return
-    if not pages_changed(app.env):  # nothing written: the stored env is current
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    for docname, page_entries in kept.items():
+        # pages written in this build are indexed afresh, over these
+        if docname in env.all_docs and docname not in entries:
+            entries[docname] = [tuple(entry) for entry in page_entries]
+
+
+def _keep_index_entries(app: Sphinx, exception: Exception | None) -> None:
+    entries = _index_entries(app.env)
+    if exception is not None or app.builder.format != "html" or entries is None:
         return
-    with open(Path(app.doctreedir) / ENV_PICKLE_FILENAME, "wb") as stored:
-        pickle.dump(app.env, stored, pickle.HIGHEST_PROTOCOL)
+    text = json.dumps(entries, indent=0, sort_keys=True)
+    path = Path(app.doctreedir) / INDEX_ENTRIES
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def _cache_compiled_templates(app: Sphinx) -> None:
@@ -113,4 +136,5 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", _start_build)
     app.connect("builder-inited", _wrap_figure_numbering)
     app.connect("env-purge-doc", _note_change)
-    app.connect("build-finished", _store_search_entries)
+    app.connect("env-updated", _restore_index_entries)
+    app.connect("build-finished", _keep_index_entries)

@@ -1,0 +1,70 @@
+"""Give each ``sphinx-build -j`` worker an even share of the pages to read.
+
+Sphinx cuts the list of pages to read into one contiguous chunk per worker,
+in alphabetical order, so the pages that cost most can land in one chunk:
+the API page (autodoc imports the whole package) and the chapters with the
+most code cells to execute did, and one worker read for five seconds after
+the other had finished. Before the pages are read, :func:`balanced_order`
+reorders them so that Sphinx's chunks cost about the same. A page's cost is
+estimated from its source: one per code cell to execute, one per autodoc
+directive, plus one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.parallel import make_chunks
+
+_COSTLY = re.compile(r"^\s*(```\{code-cell\}|\.\. auto\w+::|```\{auto\w+\})", re.M)
+
+
+def page_cost(source: str) -> int:
+    r"""Estimate the cost of reading a page: its code cells and autodoc directives.
+
+    >>> page_cost("```{code-cell} ipython3\n1 + 1\n```\n")
+    2
+    """
+    return 1 + len(_COSTLY.findall(source))
+
+
+def balanced_order(costs: Mapping[str, float], workers: int) -> list[str]:
+    """Order pages so that Sphinx's chunks for ``workers`` cost about the same.
+
+    Sphinx reads ``make_chunks(pages, workers)``: contiguous slices of fixed
+    sizes. Each page, costliest first, goes to the slice with the lowest cost
+    so far that has room (ties by name, so the order is reproducible).
+
+    >>> balanced_order({"a": 9, "b": 5, "c": 4, "d": 1}, 2)
+    ['a', 'd', 'b', 'c']
+    """
+    names = sorted(costs)
+    sizes = [len(chunk) for chunk in make_chunks(names, workers)]
+    chunks: list[list[str]] = [[] for _ in sizes]
+    totals = [0.0] * len(sizes)
+    for name in sorted(names, key=lambda n: (-costs[n], n)):
+        open_chunks = [i for i, size in enumerate(sizes) if len(chunks[i]) < size]
+        best = min(open_chunks, key=lambda i: (totals[i], i))
+        chunks[best].append(name)
+        totals[best] += costs[name]
+    return [name for chunk in chunks for name in chunk]
+
+
+def _balance(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if app.parallel <= 1 or len(docnames) <= 1:
+        return
+    costs = {}
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        source = path.read_text(encoding="utf-8") if path.is_file() else ""
+        costs[docname] = page_cost(source)
+    docnames[:] = balanced_order(costs, app.parallel)
+
+
+def setup(app: Sphinx) -> None:
+    """Reorder the pages to read, before Sphinx cuts them into chunks."""
+    app.connect("env-before-read-docs", _balance)
