@@ -85,6 +85,12 @@ myst_update_mathjax = False
 # --- API reference -----------------------------------------------------------
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+# Show NumPy's array types by their names, not by what they expand to
+# (``_Buffer | _SupportsArray[dtype[Any]] | _NestedSequence[...] | ...``).
+autodoc_type_aliases = {
+    "ArrayLike": "numpy.typing.ArrayLike",
+    "NDArray": "numpy.typing.NDArray",
+}
 autodoc_default_options = {"members": True, "show-inheritance": False}
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False

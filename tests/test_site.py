@@ -125,3 +125,11 @@ def test_previous_and_next_links(built_book, docname):
     # The chapters sit between the landing page and the API reference.
     assert html.select_one("a.left-prev") is not None
     assert html.select_one("a.right-next") is not None
+
+
+def test_api_reference_names_numpy_array_types_by_their_public_names(built_book):
+    text = page(built_book, "api").get_text()
+    assert "ArrayLike" in text
+    assert "NDArray[np.float64]" in text
+    for private in ("_SupportsArray", "_NestedSequence", "_Buffer", "dtype[Any]"):
+        assert private not in text, private
