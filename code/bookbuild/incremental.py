@@ -20,8 +20,8 @@ the theme's templates for them anew (about 0.1 s): a bytecode cache in the
 doctree folder keeps the compiled templates between builds (Jinja checks each
 template's source against its cached code).
 
-:func:`pages_changed` tells the book's other whole-book passes (the notebooks
-of :mod:`bookbuild.notebooks`) whether this build read or removed a page.
+:func:`pages_changed` gives the pages this build read again or removed.
+(The notebooks of :mod:`bookbuild.notebooks` keep a manifest of their own.)
 """
 
 from __future__ import annotations
