@@ -102,7 +102,11 @@ html_title = project
 html_static_path = ["book/_static"]
 html_logo = "book/_static/logo.svg"
 html_favicon = "book/_static/favicon.svg"
-html_css_files = ["book.css"]
+# book.css: the book's look. a11y.css and a11y.js: colours with enough
+# contrast, and scrollable code that keyboard users can reach once a solution
+# is opened (see the accessibility section below).
+html_css_files = ["book.css", "a11y.css"]
+html_js_files = [("a11y.js", {"defer": "defer"})]
 html_last_updated_fmt = "%Y-%m-%d"  # from each page's last commit
 html_copy_source = True  # the .md behind the download button
 html_theme_options = {
@@ -160,10 +164,8 @@ html_context = {"default_mode": "auto"}
 # phone the visible "Site navigation" button did nothing
 # (executablebooks/sphinx-book-theme#988).
 html_theme_options["navbar_persistent"] = []
-# Colours with enough contrast (book/_static/a11y.css); scrollable code that
-# keyboard users can reach once a solution is opened (book/_static/a11y.js).
-html_css_files = [*html_css_files, "a11y.css"]
-html_js_files = [("a11y.js", {"defer": "defer"})]
+# Colours with enough contrast (book/_static/a11y.css) and scrollable code that
+# keyboard users can reach (book/_static/a11y.js): see html_css_files above.
 # myst-nb's "Show code cell source" toggles are named by their visible text
 # (bookbuild.a11y).
 # book/_templates/search-button-field.html: the search button is named by its
