@@ -361,3 +361,29 @@ def test_no_date_of_the_build_day_in_the_output(dated):
         if m
     ]
     assert not found, f"the build's clock leaked into the output: {found[:10]}"
+
+
+WRITERS_STARTUP = """\
+# A writer's IPython startup script: every float would print as a word.
+get_ipython().display_formatter.formatters["text/plain"].for_type(
+    float, lambda value, printer, cycle: printer.text("WRITERS-PROFILE")
+)
+"""
+
+
+@pytest.mark.build
+def test_a_writers_ipython_profile_does_not_reach_the_chapters(tmp_path):
+    writer = tmp_path / "writer-ipython"
+    startup = writer / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-floats.py").write_text(WRITERS_STARTUP)
+    project = copy_project(tmp_path / "project")  # no cache: every page executes
+    build = run_sphinx(project, project / "_build", env={"IPYTHONDIR": str(writer)})
+    assert build.returncode == 0, build.log[-3000:]
+    with_code = [
+        p for p in (project / "book").glob("*.md") if "{code-cell}" in p.read_text()
+    ]
+    assert sorted(build.executed()) == sorted(p.stem for p in with_code)
+    for page in build.html_dir.glob("*.html"):
+        assert "WRITERS-PROFILE" not in page.read_text(encoding="utf-8"), page.name
+    assert "-0.21" in build.html("cracking-the-box")  # glued floats print as numbers

@@ -3,6 +3,9 @@
 * :mod:`bookbuild.cache` keys myst-nb's execution cache on the source of
   ``code/``, so a change to the package re-executes every chapter while a
   prose edit re-executes nothing.
+* :mod:`bookbuild.kernel` gives the kernels that execute the chapters an
+  IPython profile of their own, so a writer's startup scripts cannot change
+  the book's outputs.
 * :mod:`bookbuild.alt_text` fails the build when an image has no real alt
   text.
 * :mod:`bookbuild.notebooks` writes a clean Jupyter notebook of every chapter
@@ -42,6 +45,7 @@ from bookbuild import (
     assets,
     cache,
     incremental,
+    kernel,
     mathml,
     meta,
     notebooks,
@@ -54,6 +58,7 @@ from bookbuild import (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     cache.setup(app)
+    kernel.setup(app)
     incremental.setup(app)
     parallel.setup(app)
     alt_text.setup(app)
