@@ -72,6 +72,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -1583,7 +1584,14 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
 # Where the last build recorded each notebook's key and bytes (in the doctree
 # folder, out of the published site).
 MANIFEST = "bookbuild-notebooks.json"
-_CONVERTER_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+# The converter: this module and the libraries it parses and writes with.
+_CONVERTER_KEY = hashlib.sha256(
+    Path(__file__).read_bytes()
+    + " ".join(
+        f"{name}=={version(name)}"
+        for name in ("jupytext", "myst-parser", "myst-nb", "nbformat", "markdown-it-py")
+    ).encode()
+).hexdigest()
 
 
 def _book_key(book: Book) -> str:
