@@ -27,6 +27,26 @@ REPO = Path(__file__).resolve().parents[1]
 EXECUTED = re.compile(r"^(?P<path>\S+): Executed notebook in", re.MULTILINE)
 CACHED = re.compile(r"^(?P<path>\S+): Using cached notebook", re.MULTILINE)
 
+# What makes a Markdown page a notebook that myst-nb executes.
+MYSTNB_FRONT_MATTER = """\
+---
+file_format: mystnb
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+"""
+MYSTNB_PAGES = sorted(  # the book's pages that myst-nb reads as notebooks
+    p.stem
+    for p in (REPO / "book").glob("*.md")
+    if "file_format: mystnb" in p.read_text(encoding="utf-8")
+)
+CODE_PAGES = {  # those with code to execute (pages without share one cache entry)
+    p.stem
+    for p in (REPO / "book").glob("*.md")
+    if "{code-cell}" in p.read_text(encoding="utf-8")
+}
+
 
 @dataclass
 class Build:
@@ -87,22 +107,33 @@ class Build:
         return values
 
 
+def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git in ``folder``, never in another repository; return its output.
+
+    ``GIT_DIR``, ``GIT_INDEX_FILE``... (set when the tests run from a git
+    hook) would point the copies' commands at the repository's own ``.git``.
+    """
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    result = subprocess.run(
+        ["git", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**clean, **(env or {})},
+    )
+    return result.stdout.strip()
+
+
 def source_date_epoch(project: Path) -> str | None:
     """The date of ``project``'s last commit (Unix time), as ``make html`` sets it.
 
     None when ``project`` is not in a git checkout (or has no commit).
     """
     try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        return git(project, "log", "-1", "--format=%ct") or None
     except (OSError, subprocess.CalledProcessError):
         return None
-    return result.stdout.strip() or None
 
 
 def run_sphinx(

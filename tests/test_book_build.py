@@ -15,19 +15,18 @@ from bs4 import BeautifulSoup
 
 import nnbasics
 from nnbasics.examples.cracking import TABLE_2_1
-from tests.conftest import REPO, Build, run_sphinx
+from tests.conftest import (
+    CODE_PAGES,
+    MYSTNB_FRONT_MATTER,
+    MYSTNB_PAGES,
+    REPO,
+    Build,
+    run_sphinx,
+)
 
 pytestmark = pytest.mark.build
 
 CHAPTERS = sorted(p.stem for p in (REPO / "book").glob("*.md"))
-MYSTNB_PAGES = sorted(  # the pages myst-nb reads as notebooks
-    p.stem
-    for p in (REPO / "book").glob("*.md")
-    if "file_format: mystnb" in p.read_text()
-)
-CODE_PAGES = {  # those with code to execute (pages without share one cache entry)
-    p.stem for p in (REPO / "book").glob("*.md") if "{code-cell}" in p.read_text()
-}
 
 
 def soup(build: Build, docname: str) -> BeautifulSoup:
@@ -121,14 +120,9 @@ def test_a_code_edit_re_executes_every_chapter(book_copy):
     assert len(caches) == 1, "the cache of the old code/ should be pruned"
 
 
-BROKEN_CHAPTER = """\
----
-file_format: mystnb
-kernelspec:
-  name: python3
-  display_name: Python 3
----
-
+BROKEN_CHAPTER = (
+    MYSTNB_FRONT_MATTER
+    + """
 # A broken chapter
 
 ```{code-cell} ipython3
@@ -136,6 +130,7 @@ import nnbasics
 nnbasics.train(nnbasics.CurveFit([1.0], [2.0]), (1, 1), learning_rate=-1)
 ```
 """
+)
 
 
 def add_to_toctree(project: Path, docname: str) -> None:

@@ -31,23 +31,10 @@ from bookbuild.notebooks import (
     myst_to_notebook,
     notebook_bytes,
 )
-from tests.conftest import REPO, run_sphinx
+from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO, run_sphinx
 
 REPOSITORY = "https://github.com/owner/repo"
 BOOK = Book(title="A Book", repository_url=REPOSITORY, repository_branch="main")
-FRONT_MATTER = """\
----
-file_format: mystnb
-kernelspec:
-  name: python3
-  display_name: Python 3
----
-"""
-MYSTNB_PAGES = sorted(
-    p.stem
-    for p in (REPO / "book").glob("*.md")
-    if "file_format: mystnb" in p.read_text(encoding="utf-8")
-)
 MYST_LEFTOVERS = re.compile(
     r"```\{|:::\{|\{glue|\{doc\}|^\([\w.-]+\)=\s*$", re.MULTILINE
 )
@@ -55,8 +42,9 @@ MYST_LEFTOVERS = re.compile(
 
 def convert(body: str, *, glued=None, book: Book = BOOK, **kwargs):
     """Convert a page made of the front matter and ``body``."""
+    page = MYSTNB_FRONT_MATTER + body
     return myst_to_notebook(
-        FRONT_MATTER + body, glued={} if glued is None else glued, book=book, **kwargs
+        page, glued={} if glued is None else glued, book=book, **kwargs
     )
 
 
@@ -358,8 +346,9 @@ def test_a_missing_glued_value_names_the_chapter_and_line():
 
 
 def test_glue_without_any_glued_values_says_the_page_was_not_executed():
+    page = MYSTNB_FRONT_MATTER + "{glue:text}`x`\n"
     with pytest.raises(NotebookConversionError, match="was it executed"):
-        myst_to_notebook(FRONT_MATTER + "{glue:text}`x`\n", glued=None, book=BOOK)
+        myst_to_notebook(page, glued=None, book=BOOK)
 
 
 LINKED_BOOK = Book(

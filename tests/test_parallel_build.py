@@ -32,9 +32,8 @@ from types import SimpleNamespace
 import pytest
 
 from bookbuild import cache
-from tests.conftest import REPO, Build
+from tests.conftest import CODE_PAGES, REPO, Build
 from tests.test_reproducible import (
-    CODE_PAGES,
     assert_every_chapter_ran,
     assert_same_site,
     build_copy,

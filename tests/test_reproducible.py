@@ -14,7 +14,6 @@ shows that every date on the pages is the commit's, never the clock's.
 from __future__ import annotations
 
 import difflib
-import os
 import queue
 import re
 import shutil
@@ -32,43 +31,22 @@ import pytest
 from bookbuild import reproducible
 from bookbuild.cache import code_hash
 from bookbuild.reproducible import find_paths
-from tests.conftest import REPO, Build, copy_project, run_sphinx
-
-MYSTNB_PAGES = sorted(
-    p.stem
-    for p in (REPO / "book").glob("*.md")
-    if "file_format: mystnb" in p.read_text(encoding="utf-8")
+from tests.conftest import (
+    CODE_PAGES,
+    MYSTNB_PAGES,
+    REPO,
+    Build,
+    copy_project,
+    git,
+    run_sphinx,
 )
-CODE_PAGES = {
-    p.stem
-    for p in (REPO / "book").glob("*.md")
-    if "{code-cell}" in p.read_text(encoding="utf-8")
-}
-
-
-def _git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    """Run git in ``folder``, never in another repository.
-
-    ``GIT_DIR``, ``GIT_INDEX_FILE``... (set when the tests run from a git
-    hook) would point the copies' commands at the repository's own ``.git``.
-    """
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    result = subprocess.run(
-        ["git", *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**clean, **(env or {})},
-    )
-    return result.stdout.strip()
 
 
 def _has_commits(folder: Path) -> bool:
     """Whether ``folder`` is the top of a git checkout with at least one commit."""
     try:
-        top = _git(folder, "rev-parse", "--show-toplevel")
-        _git(folder, "rev-parse", "--verify", "--quiet", "HEAD")
+        top = git(folder, "rev-parse", "--show-toplevel")
+        git(folder, "rev-parse", "--verify", "--quiet", "HEAD")
     except (OSError, subprocess.CalledProcessError):
         return False
     return Path(top).resolve() == folder.resolve()
@@ -83,10 +61,10 @@ def clone_project(destination: Path) -> Path:
     """
     project = copy_project(destination)
     if _has_commits(REPO):
-        _git(project, "init", "--quiet")
-        _git(project, "fetch", "--quiet", "--no-tags", str(REPO), "HEAD")
-        _git(project, "update-ref", "HEAD", "FETCH_HEAD")
-        _git(project, "reset", "--quiet")
+        git(project, "init", "--quiet")
+        git(project, "fetch", "--quiet", "--no-tags", str(REPO), "HEAD")
+        git(project, "update-ref", "HEAD", "FETCH_HEAD")
+        git(project, "reset", "--quiet")
     return project
 
 
@@ -97,10 +75,10 @@ def commit_project(destination: Path, epoch: int) -> Path:
         "GIT_AUTHOR_DATE": f"@{epoch} +0000",
         "GIT_COMMITTER_DATE": f"@{epoch} +0000",
     }
-    _git(project, "init", "--quiet")
-    _git(project, "add", "conf.py", "book", "code")
+    git(project, "init", "--quiet")
+    git(project, "add", "conf.py", "book", "code")
     identity = ("-c", "user.name=Book", "-c", "user.email=book@example.org")
-    _git(project, *identity, "commit", "--quiet", "-m", "The book", env=date)
+    git(project, *identity, "commit", "--quiet", "-m", "The book", env=date)
     return project
 
 
@@ -284,7 +262,7 @@ def test_two_builds_of_one_commit_are_byte_identical(built_book, twin):
 def test_the_footer_names_the_commit_in_both_builds(built_book, twin):
     if not _has_commits(REPO):
         pytest.skip("not a git checkout: both footers say 'unknown'")
-    commit = _git(REPO, "rev-parse", "--short=12", "HEAD")
+    commit = git(REPO, "rev-parse", "--short=12", "HEAD")
     for build in (built_book, twin):
         assert f"<code>{commit}</code>" in build.html("index")
 
@@ -341,7 +319,7 @@ def test_pages_show_the_commit_date_in_utc(dated):
 @pytest.mark.build
 def test_the_footer_names_the_copy_s_commit(dated):
     build, _ = dated
-    commit = _git(build.project, "rev-parse", "--short=12", "HEAD")
+    commit = git(build.project, "rev-parse", "--short=12", "HEAD")
     assert f"<code>{commit}</code>" in build.html("index")
 
 

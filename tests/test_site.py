@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -11,7 +10,7 @@ from bs4 import BeautifulSoup
 
 import conf
 import nnbasics
-from tests.conftest import REPO
+from tests.conftest import REPO, git
 
 pytestmark = pytest.mark.build
 
@@ -79,13 +78,7 @@ def test_open_graph_and_description_come_from_the_front_matter(built_book, docna
 
 
 def test_footer_names_the_package_version_and_the_commit(built_book):
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    commit = git(REPO, "rev-parse", "--short=12", "HEAD")
     footer = (
         page(built_book, "index").select_one("footer.bd-footer-content").get_text(" ")
     )

@@ -63,8 +63,13 @@ def page_description(app: Sphinx, pagename: str, context: dict[str, Any]) -> str
             )
     if description:
         return description
-    title = re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
+    title = page_title(context)
     return f"{title}: {app.config.project}" if title else app.config.project
+
+
+def page_title(context: dict[str, Any]) -> str:
+    """Return the page's title as text (Sphinx gives it as HTML)."""
+    return re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
 
 
 def _add_meta_tags(
@@ -75,7 +80,7 @@ def _add_meta_tags(
     doctree: object,
 ) -> None:
     description = page_description(app, pagename, context)
-    title = re.sub(r"<[^>]+>", "", str(context.get("title", ""))).strip()
+    title = page_title(context)
     tags = {
         ("name", "description"): description,
         ("property", "og:title"): title or app.config.project,

@@ -952,11 +952,7 @@ class _Converter:
         heading = name
         if directive.argument:
             heading += f" ({self.inline(directive.argument, directive.line or None)})"
-        level = "#" * min(self.section_level + 1, 6)
-        head = _Block("markdown", f"\n{indent}{level} {heading}\n\n")
-        if directive.name == "exercise-start":
-            return [head]
-        return [head, *self._reindent(self._content(directive), indent)]
+        return self._headed(directive, indent, self.section_level + 1, heading)
 
     def _solution(self, directive: _Directive, indent: str) -> list[_Block]:
         label = directive.argument
@@ -970,9 +966,18 @@ class _Converter:
                 directive.line or None,
                 f"{{{directive.name}}} {label}: no exercise labelled {label!r} above",
             )
-        level = "#" * min(self.section_level + 2, 6)
-        head = _Block("markdown", f"\n{indent}{level} Solution to {exercise}\n\n")
-        if directive.name == "solution-start":
+        heading = f"Solution to {exercise}"
+        return self._headed(directive, indent, self.section_level + 2, heading)
+
+    def _headed(
+        self, directive: _Directive, indent: str, level: int, heading: str
+    ) -> list[_Block]:
+        """Return a heading at ``level``, then the directive's content.
+
+        The ``*-start`` form has no content: its cells follow on the page.
+        """
+        head = _Block("markdown", f"\n{indent}{'#' * min(level, 6)} {heading}\n\n")
+        if directive.name.endswith("-start"):
             return [head]
         return [head, *self._reindent(self._content(directive), indent)]
 
@@ -1390,10 +1395,16 @@ def repository(app: Sphinx) -> tuple[str, str]:
 
 def is_mystnb_page(app: Sphinx, docname: str) -> bool:
     """Whether ``docname`` is a MyST Markdown notebook (``file_format: mystnb``)."""
+    return mystnb_source(app, docname) is not None
+
+
+def mystnb_source(app: Sphinx, docname: str) -> str | None:
+    """Return the text of ``docname`` if it is a MyST Markdown notebook, else None."""
     path = Path(app.env.doc2path(docname))
     if path.suffix != ".md" or not path.is_file():
-        return False
-    return is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+        return None
+    text = path.read_text(encoding="utf-8")
+    return text if is_myst_markdown_notebook(text) else None
 
 
 def _add_buttons(
@@ -1530,10 +1541,10 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     converted = 0
     book_key = _book_key(book)
     for docname in sorted(app.env.found_docs):
-        if not is_mystnb_page(app, docname):
+        text = mystnb_source(app, docname)
+        if text is None:
             continue
         path = Path(app.env.doc2path(docname))
-        text = path.read_text(encoding="utf-8")
         glue_file = glue_folder.joinpath(*f"{docname}.glue.json".split("/"))
         glue_text = glue_file.read_text("utf-8") if glue_file.is_file() else "{}"
         target = folder.joinpath(*f"{docname}.ipynb".split("/"))

@@ -163,33 +163,21 @@ def training_cycle() -> Figure:
         "backpropagation": (8.0, 1.0, "each weight's share\nof the miss", GREEN, True),
     }
     width, height = 3.8, 1.7
+
+    def box(x: float, y: float, **style: object) -> None:
+        corner = (x - width / 2, y - height / 2)
+        shape = "round,pad=0,rounding_size=0.2"
+        axes.add_patch(FancyBboxPatch(corner, width, height, boxstyle=shape, **style))
+
     with book_style():
         axes.set_xlim(0, 10)
         axes.set_ylim(0, 7)
         axes.set_axis_off()
         for name, (x, y, subtitle, colour, central) in boxes.items():
-            axes.add_patch(
-                FancyBboxPatch(
-                    (x - width / 2, y - height / 2),
-                    width,
-                    height,
-                    boxstyle="round,pad=0,rounding_size=0.2",
-                    facecolor=colour if central else "white",
-                    alpha=0.14 if central else 1,
-                    edgecolor="none",
-                )
-            )
-            axes.add_patch(
-                FancyBboxPatch(
-                    (x - width / 2, y - height / 2),
-                    width,
-                    height,
-                    boxstyle="round,pad=0,rounding_size=0.2",
-                    facecolor="none",
-                    edgecolor=colour,
-                    linewidth=2.2 if central else 1.2,
-                )
-            )
+            # a tinted fill, then the outline at full strength on top
+            fill, tint, line = (colour, 0.14, 2.2) if central else ("white", 1, 1.2)
+            box(x, y, facecolor=fill, alpha=tint, edgecolor="none")
+            box(x, y, facecolor="none", edgecolor=colour, linewidth=line)
             axes.text(
                 x,
                 y + 0.42,
