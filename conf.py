@@ -105,7 +105,9 @@ html_favicon = "book/_static/favicon.svg"
 # book.css: the book's look. a11y.css and a11y.js: colours with enough
 # contrast, and scrollable code that keyboard users can reach once a solution
 # is opened (see the accessibility section below).
-html_css_files = ["book.css", "a11y.css"]
+# temml/temml.css: the maths font and Temml's rules (bookbuild.mathml), on
+# pages with maths only.
+html_css_files = ["book.css", "a11y.css", "temml/temml.css"]
 html_js_files = [("a11y.js", {"defer": "defer"})]
 html_last_updated_fmt = "%Y-%m-%d"  # from each page's last commit
 html_copy_source = True  # the .md behind the download button

@@ -667,6 +667,13 @@ def _has_code(doctree: nodes.document) -> bool:
     )
 
 
+def _has_math(doctree: nodes.document) -> bool:
+    return any(
+        isinstance(node, (nodes.math, nodes.math_block))
+        for node in doctree.findall(nodes.Element)
+    )
+
+
 def _has_design(doctree: nodes.document) -> bool:
     return _has_class(doctree, "sd-")
 
@@ -683,6 +690,7 @@ OPTIONAL_ASSETS.update({
     "clipboard.min.js": _has_code,
     "copybutton.js": _has_code,
     "copybutton.css": _has_code,
+    "temml.css": _has_math,
 })  # fmt: skip
 
 

@@ -1,0 +1,53 @@
+"""The maths font the site serves has a glyph for every character of every formula.
+
+book/_static/temml/book-math.woff2 is a subset of Latin Modern Math
+(tools/subset-math-font.sh). A formula that uses a character outside the
+subset would silently fall back to another font; this test names it instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
+
+from tests.conftest import REPO
+
+FONT = REPO / "book" / "_static" / "temml" / "book-math.woff2"
+
+
+def _italic(letter: str) -> str:
+    """The mathematical italic letter Chromium draws a one-letter <mi> with."""
+    if letter == "h":
+        return "\u210e"  # PLANCK CONSTANT: the italic h's place in Unicode
+    offset = ord(letter) - (ord("A") if letter.isupper() else ord("a") - 26)
+    return chr(0x1D434 + offset)
+
+
+def test_the_maths_font_has_every_character_the_book_uses(built_book):
+    cmap = TTFont(FONT).getBestCmap()
+    missing: dict[str, set[str]] = {}
+    for page in sorted(built_book.html_dir.glob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for math in soup.find_all("math"):
+            needed = set(re.sub(r"\s", "", math.get_text()))
+            for mi in math.find_all("mi"):
+                text = mi.get_text()
+                one_letter = len(text) == 1 and text.isascii() and text.isalpha()
+                if one_letter and mi.get("mathvariant") in (None, "italic"):
+                    needed.add(_italic(text))
+            for char in needed:
+                if ord(char) not in cmap:
+                    missing.setdefault(page.stem, set()).add(
+                        f"U+{ord(char):04X} {char}"
+                    )
+    assert missing == {}, (
+        f"{missing}: add these characters to tools/subset-math-font.sh and run it"
+    )
+
+
+def test_the_italic_mapping_is_unicodes():
+    assert _italic("x") == "\U0001d465"
+    assert _italic("A") == "\U0001d434"
+    assert _italic("h") == "\u210e"
