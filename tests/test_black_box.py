@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
+from matplotlib.text import Text
 
 import nnbasics
 from nnbasics import CurveFit, DivergenceError, History, central_difference, train
@@ -224,14 +226,14 @@ def test_the_first_row_is_the_original_first_try(table):
     assert table.signed_errors[0] == pytest.approx(-1.666)
 
 
-def test_the_markdown_table(table):
+def test_the_markdown_table_has_four_narrow_columns(table):
     lines = table.to_markdown().splitlines()
     assert len(lines) == len(table) + 2
-    assert lines[0].startswith("| step | input $x$ | output $f(x)$")
-    assert lines[2] == "| 0 | 1.0000 | 2.3340 | \u22121.6660 | 2.6660 | 1.4442 |"
-    assert lines[-1].endswith("| (stop) |")
+    assert lines[0] == "| step | input $x$ | error $f(x) - 4$ | slope $f'(x)$ |"
+    assert lines[2] == "| 0 | 1.0000 | \u22121.6660 | 2.6660 |"
+    assert all(line.count("|") == 5 for line in lines)  # fits a phone
     assert table._repr_markdown_() == table.to_markdown()
-    assert table.to_markdown(2).splitlines()[2].startswith("| 0 | 1.00 | 2.33 |")
+    assert table.to_markdown(2).splitlines()[3] == "| 1 | 1.44 | \u22120.42 | 2.96 |"
 
 
 def test_the_markdown_table_rejects_bad_digits(table):
@@ -387,8 +389,9 @@ def test_the_chapter_glues_the_original_numbers(built_book):
     glued = built_book.glued("black-box")
     assert glued["bb_f1"] == pytest.approx(2.334)
     assert glued["bb_f2"] == pytest.approx(5.332)
-    assert glued["bb_first_loss"] == pytest.approx(-1.666)
-    assert glued["bb_second_loss"] == pytest.approx(1.332)
+    assert glued["bb_first_error"] == pytest.approx(-1.666)
+    assert glued["bb_second_error"] == pytest.approx(1.332)
+    assert glued["bb_table_first"] == pytest.approx(2.21)  # the other box
     assert glued["bb_target"] == 4.0
     assert glued["bb_start"] == 1.0
 
@@ -398,6 +401,10 @@ def test_the_chapter_glues_the_search_it_ran(built_book, run, table):
     glued = built_book.glued("black-box")
     assert glued["bb_output_tolerance"] == pytest.approx(0.001)
     assert glued["bb_loss_tolerance"] == pytest.approx(1e-6)
+    assert glued["bb_loss_tolerance_text"] == "10\u207b\u2076"
+    assert glued["bb_stable_limit"] == pytest.approx(
+        1 / true_slope(true_answer()) ** 2, rel=1e-3
+    )
     assert glued["bb_converged"] is True
     assert glued["bb_steps"] == len(run) - 1 == 4
     assert glued["bb_final_miss"] < glued["bb_output_tolerance"]
@@ -415,16 +422,23 @@ def test_the_chapter_glues_the_search_it_ran(built_book, run, table):
 @pytest.mark.build
 def test_the_chapter_shows_the_numbers_formatted(built_book):
     text = page_text(built_book)
-    assert "Input 1 gives 2.334 , and input 2 gives 5.332" in text
-    assert "The first try misses by -1.666 and the second by 1.332" in text
+    assert "Pushing in 1 brings out 2.334 , short" in text
+    assert "The two errors are \u22121.666 and 1.332" in text
     assert "within 0.001 of 4" in text
+    assert "a loss below 10\u207b\u2076" in text
+    prose = BeautifulSoup(built_book.html("black-box"), "html.parser").select_one(
+        "article"
+    )
+    for cell in prose.select("div.cell, div.highlight"):  # code and its output
+        cell.decompose()
+    assert not re.search(r"\de-\d", prose.get_text(" "))  # 10⁻⁶, never 1e-06
 
 
 @pytest.mark.build
 def test_the_chapter_shows_the_iteration_table_of_the_search(built_book, table):
     page = BeautifulSoup(built_book.html("black-box"), "html.parser")
     tables = page.select("article table")
-    (shown,) = [t for t in tables if "measured slope" in t.get_text()]
+    (shown,) = [t for t in tables if "slope" in t.get_text() and "step" in t.get_text()]
     rows = [[cell.get_text(strip=True) for cell in row.select("td")]
             for row in shown.select("tbody tr")]  # fmt: skip
     expected = [
@@ -444,3 +458,23 @@ def test_the_chapter_has_its_figures_the_lens_table_and_exercises(built_book):
     assert "lens in the black box goal" in text
     assert "Key takeaways" in text
     assert len(page.select("div.exercise")) >= 2
+
+
+def test_the_figures_fit_a_phone(search, table):
+    """At most 4.8 inches wide, and no text smaller than 11 pt (after drawing)."""
+    other = bb.SearchTable.from_history(
+        search, train(search, [bb.START], learning_rate=0.12, goal=bb.goal_within())
+    )
+    figures = [
+        black_box_diagram((1.0, 2.334), 4.0),
+        probe_plot(table),
+        probe_plot(table, revealed=bb.BlackBox()),
+        outputs_by_step([table, other]),
+    ]
+    for figure in figures:
+        figure.to_png(dpi=50)  # draw, so that tick labels exist
+        assert figure.get_size_inches()[0] <= 4.8
+        sizes = [
+            text.get_fontsize() for text in figure.findobj(Text) if text.get_text()
+        ]
+        assert min(sizes) >= 11

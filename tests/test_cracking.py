@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.text import Text
 
 import nnbasics
 from nnbasics.examples import cracking
@@ -274,7 +275,8 @@ def test_features_are_nearly_collinear_on_the_samples():
 
 def test_markdown_table_formats_numbers_and_keeps_text():
     table = markdown_table(
-        ["id", "x", "verdict"], [(1, -0.0001, "too big"), (2, 2.5, "ok")],
+        ["id", "x", "verdict"],
+        [(1, -0.0001, "too big"), (2, 2.5, "ok"), (3, -1.5, "too small")],
         formats=["d", ".2f", ""],
     )  # fmt: skip
     assert table.splitlines() == [
@@ -282,6 +284,7 @@ def test_markdown_table_formats_numbers_and_keeps_text():
         "|---|---|---|",
         "| 1 | 0.00 | too big |",
         "| 2 | 2.50 | ok |",
+        "| 3 | \u22121.50 | too small |",
     ]
 
 
@@ -301,7 +304,7 @@ def test_bad_tables_are_rejected(header, rows, formats, match):
 # --- figures -------------------------------------------------------------------
 
 
-def test_loss_contours_draws_the_path_and_the_inset(history):
+def test_loss_contours_draws_the_path_and_the_magnified_panel(history):
     w1, w2 = np.linspace(0.6, 2.6, 40), np.linspace(-0.3, 1.2, 30)
     f1, f2 = np.linspace(2.05, 2.37, 20), np.linspace(-0.08, 0.12, 20)
     figure = loss_contours(
@@ -315,9 +318,12 @@ def test_loss_contours_draws_the_path_and_the_inset(history):
     assert "lowest loss (2.21, 0)" in labels
     assert "loss = 0.001" in labels
     assert main.get_xlim() == (0.6, 2.6)
-    assert len(figure.axes) == 2  # the loss and its colour bar
-    (inset,) = main.child_axes
-    assert inset.get_xlim() == (2.05, 2.37)
+    assert len(figure.axes) == 3  # the loss, the magnified bottom, the colour bar
+    detail = figure.axes[1]
+    assert detail.get_xlim() == (2.05, 2.37)
+    assert (
+        detail.get_position().y1 <= main.get_position().y0
+    )  # stacked, not side by side
     assert len(figure.to_png()) > 10_000
 
 
@@ -379,7 +385,7 @@ def test_chapter_glues_the_hand_walkthrough(built_book):
     assert glued["cr_initial"] == "(1, 1)"
     text = page_text(built_book)
     for shown in (
-        "The error is -0.21",
+        "The error is \u22120.21",
         "gives 2.86 against a truth of 2.431 : an error of 0.429",
         "gives 2.88 against 2.652 : an error of 0.228",
     ):
@@ -447,3 +453,22 @@ def test_chapter_has_figures_exercises_and_the_backprop_source(built_book):
     assert len(soup.select("div.exercise")) >= 2
     assert "loss_slope = loss.derivative(prediction, target)" in soup.get_text()
     assert soup.select_one("#equation-cr-chain-rule") is not None
+
+
+def test_the_figures_fit_a_phone(history):
+    """At most 4.8 inches wide, and no text smaller than 11 pt (after drawing)."""
+    w1, w2 = np.linspace(0.6, 2.6, 40), np.linspace(-0.3, 1.2, 30)
+    f1, f2 = np.linspace(2.05, 2.37, 20), np.linspace(-0.08, 0.12, 20)
+    figures = [
+        loss_contours(w1, w2, loss_surface(w1, w2), path=history.params,
+                      best=(2.21, 0.0), tolerance=0.001,
+                      detail=(f1, f2, loss_surface(f1, f2) + 1e-12)),
+        fit_inside_and_outside(TABLE_2_1, history.final_params, line_slope=2.21),
+    ]  # fmt: skip
+    for figure in figures:
+        figure.to_png(dpi=50)  # draw, so that tick labels exist
+        assert figure.get_size_inches()[0] <= 4.8
+        sizes = [
+            text.get_fontsize() for text in figure.findobj(Text) if text.get_text()
+        ]
+        assert min(sizes) >= 11

@@ -3,15 +3,29 @@
 Only the box's inputs and outputs can be seen. Fed 1 it answers 2.334; fed 2
 it answers 5.332. The book's box hides z = 2.002·x + 0.332·x², the one
 quadratic of the form w1·x + w2·x² through both of those points (the original
-never says what is inside). Since the box cannot be opened, its slope is
-*measured* by probing it on either side of the current input
-(:func:`nnbasics.central_difference`), and gradient descent moves the input.
+never says what is inside). It is not the box of Table 2-1
+(:mod:`nnbasics.examples.cracking`), which answers 2.21 when fed 1: the
+original calls both "the black box", the book keeps them apart.
 
-:class:`InputSearch` is that training problem; :class:`SearchTable` turns its
-run into the chapter's table of iterations. :class:`RecordingBox` counts what
-the probing costs, :class:`SignOnlySearch` is the search told only "too big"
-or "too small", and :func:`step_factor` explains when the learning rate is
-too large.
+Since the box cannot be opened, its slope is *measured* by probing it on
+either side of the current input (a central difference), and gradient
+descent moves the input. :class:`InputSearch` is that training problem: its
+error is f(x) - t, its loss the squared error (f(x) - t)². Its settings are
+checked when it is made:
+
+>>> search = InputSearch(BlackBox(), target=4.0)
+>>> x = np.array([1.0])
+>>> round(search.loss(search.forward(x)), 6), search.slope(x).round(3)
+(2.775556, array([2.666]))
+>>> InputSearch(BlackBox(), probe_step=0.0)
+Traceback (most recent call last):
+...
+ValueError: probe_step must be a positive, finite number, got 0.0
+
+:class:`SearchTable` turns a run into the chapter's table of iterations,
+:class:`RecordingBox` counts what the probing costs, :class:`SignOnlySearch`
+is the search told only "too big" or "too small", and :func:`step_factor`
+explains when the learning rate is too large.
 """
 
 from __future__ import annotations
@@ -22,11 +36,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive, positive_int
-from nnbasics.finite_difference import central_difference
 from nnbasics.forward import QUADRATIC, forward
 from nnbasics.goal import Goal
 from nnbasics.loss import signed_error, squared_error
 from nnbasics.training import History
+
+Array = NDArray[np.float64]
+"""A NumPy array of floats: inputs, outputs, slopes."""
 
 HIDDEN_WEIGHTS = (2.002, 0.332)
 """The weights inside the book's box: z = 2.002·x + 0.332·x²."""
@@ -112,53 +128,43 @@ class RecordingBox(BlackBox):
         return np.concatenate(self.log)
 
 
+class _CheckedSettings:
+    """Check a search's settings when it is made: a clear error, not a NaN later."""
+
+    def __post_init__(self) -> None:
+        as_data("target", self.target)  # type: ignore[attr-defined]
+        if hasattr(self, "probe_step"):
+            positive("probe_step", self.probe_step)
+
+
 @dataclass(frozen=True)
-class InputSearch:
-    """The training problem of the black box: which input gives the target.
-
-    The parameter being trained is the *input* (an array of one value). The
-    loss is the squared miss (output - target)²; its gradient is
-    2·(output - target)·slope, where the slope is measured by probing the box
-    ``probe_step`` to either side.
-
-    Examples
-    --------
-    >>> search = InputSearch(BlackBox(), target=4.0)
-    >>> search.loss(search.forward(np.array([1.0]))).__round__(6)
-    2.775556
-    """
+class InputSearch(_CheckedSettings):
+    """The black box as a training problem: the parameter trained is the input."""
 
     box: BlackBox
     target: float = TARGET
-    probe_step: float = 1e-3
+    probe_step: float = 1e-3  # h: how far to either side the slope is probed
 
-    def __post_init__(self) -> None:
-        as_data("target", self.target)
-        positive("probe_step", self.probe_step)
+    def forward(self, x: Array) -> Array:
+        """Feed the input to the box and read the output f(x)."""
+        return self.box(x)
 
-    def forward(self, params: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Feed the current input to the box."""
-        return self.box(params)
+    def loss(self, output: Array) -> float:
+        """Return the loss: the squared error (f(x) - t)²."""
+        return float((output[0] - self.target) ** 2)
 
-    def loss(self, prediction: NDArray[np.float64]) -> float:
-        """Return the squared miss (output - target)²."""
-        return float(squared_error(prediction, [self.target])[0])
+    def slope(self, x: Array) -> Array:
+        """Measure f'(x) from outside: probe the box h to either side of x."""
+        h = self.probe_step
+        return (self.box(x + h) - self.box(x - h)) / (2 * h)
 
-    def slope(self, params: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Measure d(output)/d(input) by probing the box on both sides."""
-        return central_difference(
-            lambda p: float(self.box(p)[0]), params, self.probe_step
-        )
-
-    def backward(
-        self, params: NDArray[np.float64], prediction: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        """Return d(loss)/d(input) = 2·(output - target)·slope."""
-        return 2.0 * (prediction - self.target) * self.slope(params)
+    def backward(self, x: Array, output: Array) -> Array:
+        """dL/dx = 2·(f(x) - t)·f'(x): twice the error times the slope."""
+        return 2.0 * (output - self.target) * self.slope(x)
 
 
 @dataclass(frozen=True)
-class SignOnlySearch:
+class SignOnlySearch(_CheckedSettings):
     """A search that is told only *whether* the output is too big or too small.
 
     Like the reply of the guessing game, the step ignores the size of the
@@ -178,9 +184,6 @@ class SignOnlySearch:
 
     box: BlackBox
     target: float = TARGET
-
-    def __post_init__(self) -> None:
-        as_data("target", self.target)
 
     def forward(self, params: NDArray[np.float64]) -> NDArray[np.float64]:
         """Feed the current input to the box."""
@@ -371,34 +374,29 @@ class SearchTable:
     def to_markdown(self, digits: int = 4) -> str:
         """Return the table as Markdown, numbers rounded to ``digits`` decimals.
 
+        Four narrow columns (they fit a phone): the step, the input, the
+        error f(x) - target and the measured slope. The output is the target
+        plus the error; the next input is the next row's input.
+
         Examples
         --------
         >>> from nnbasics import train
         >>> search = InputSearch(BlackBox())
         >>> run = train(search, [1.0], learning_rate=0.05, goal=goal_within(0.001))
         >>> print(SearchTable.from_history(search, run).to_markdown(3).splitlines()[2])
-        | 0 | 1.000 | 2.334 | \u22121.666 | 2.666 | 1.444 |
+        | 0 | 1.000 | \u22121.666 | 2.666 |
         """
         digits = positive_int("digits", digits)
 
         def number(value: float) -> str:
-            if np.isnan(value):
-                return "(stop)"
             return f"{value:.{digits}f}".replace("-", "\u2212")
 
         header = (
-            "| step | input $x$ | output $f(x)$ | signed error $f(x) - "
-            f"{self.target:g}$ | measured slope | next input |"
+            f"| step | input $x$ | error $f(x) - {self.target:g}$ | slope $f'(x)$ |"
         )
-        rows = [header, "|---:|---:|---:|---:|---:|---:|"]
+        rows = [header, "|---:|---:|---:|---:|"]
         for k in range(len(self)):
-            cells = (
-                self.inputs[k],
-                self.outputs[k],
-                self.signed_errors[k],
-                self.slopes[k],
-                self.next_inputs[k],
-            )
+            cells = (self.inputs[k], self.signed_errors[k], self.slopes[k])
             rows.append(
                 f"| {self.steps[k]} | " + " | ".join(number(c) for c in cells) + " |"
             )

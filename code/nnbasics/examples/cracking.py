@@ -1,12 +1,15 @@
 """Cracking the black box (section 2.0.4): copy a box from its recorded answers.
 
-The box of section 2.0.2 is fed a few inputs and its answers are written down
-(Table 2-1). A model z = w1·x + w2·x² is then tuned until its outputs match
-the recorded ones: first by hand, one sample at a time, then by gradient
-descent on the mean squared error over all samples. This module holds the
-samples, the hand walkthrough, and the measurements the chapter uses to ask
-what "cracked" really means: the loss surface over the two weights, its
-curvature, and how alike the two features x and x² are on the samples.
+A box is fed a few inputs and its answers are written down (Table 2-1). It is
+a second box, not the one of section 2.0.2 (:mod:`~nnbasics.examples.black_box`):
+fed 1, that one answers 2.334, this one 2.21. The original calls both "the
+black box"; the book keeps them apart. A model z = w1·x + w2·x² is then tuned
+until its outputs match the recorded ones: first by hand, one sample at a
+time, then by gradient descent on the mean squared error over all samples.
+This module holds the samples, the hand walkthrough, and the measurements the
+chapter uses to ask what "cracked" really means: the loss surface over the
+two weights, its curvature, and how alike the two features x and x² are on
+the samples.
 """
 
 from __future__ import annotations
@@ -351,7 +354,7 @@ class Curvature:
 
     @property
     def ratio(self) -> float:
-        """Steepest curvature over flattest: how long and narrow the valley is."""
+        """Sharpest curvature over flattest: how long and narrow the valley is."""
         return float(self.values[-1] / self.values[0])
 
     @property
@@ -379,8 +382,8 @@ def loss_curvature(
 
     Examples
     --------
-    On Table 2-1 the loss is about 66 times steeper across its valley than
-    along it:
+    On Table 2-1 the loss curves about 66 times more sharply across its
+    valley than along it:
 
     >>> curvature = loss_curvature()
     >>> curvature.values.round(2), round(curvature.ratio)
@@ -447,7 +450,8 @@ def markdown_table(
     Returns
     -------
     str
-        The table, ready for :class:`IPython.display.Markdown`.
+        The table, ready for :class:`IPython.display.Markdown`; negative
+        numbers carry a true minus sign (−).
 
     Raises
     ------
@@ -489,7 +493,9 @@ def _cell(value: object, spec: str) -> str:
         return str(value)
     number = int(value) if isinstance(value, (int, np.integer)) else float(value)
     text = format(number, spec)
-    return text.removeprefix("-") if float(text) == 0 else text  # no "-0.000"
+    if float(text) == 0:
+        return text.removeprefix("-")  # no "-0.000"
+    return text.replace("-", "\N{MINUS SIGN}", 1)  # print a true minus sign
 
 
 def _nonzero_inputs(samples: Samples) -> NDArray[np.float64]:

@@ -63,7 +63,7 @@ def black_box_diagram(
                 f"got {len(example)} value(s)"
             )
         example = (float(example[0]), float(example[1]))
-    figure = new_figure(6.4, 2.4)
+    figure = new_figure(4.8, 2.0)
     axes = figure.axes[0]
     with book_style():
         axes.set_xlim(0, 10)
@@ -155,7 +155,7 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
         )
     if revealed is not None and not isinstance(revealed, BlackBox):
         raise TypeError(f"revealed must be a BlackBox, got {type(revealed).__name__}")
-    figure = new_figure(6.4, 4.2)
+    figure = new_figure(4.8, 5.0)
     axes = figure.axes[0]
     low, high = float(table.inputs.min()), float(table.inputs.max())
     margin = max(0.15 * (high - low), 0.1)
@@ -170,7 +170,7 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
                 linewidth=1.5,
                 alpha=0.6,
                 zorder=1,
-                label=f"hidden curve, revealed: {revealed.reveal()}",
+                label="hidden curve, revealed",
             )
         axes.axhline(
             table.target,
@@ -186,7 +186,7 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
             color=PURPLE,
             linestyle=":",
             linewidth=1.6,
-            label=f"miss: output \N{MINUS SIGN} {table.target:g}",
+            label=f"error: output \N{MINUS SIGN} {table.target:g}",
         )
         for k in range(len(table)):
             x0, y0, slope = table.inputs[k], table.outputs[k], table.slopes[k]
@@ -225,7 +225,7 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
         axes.set_xlim(low - margin, high + margin)
         axes.set_xlabel("input $x$")
         axes.set_ylabel("output $f(x)$")
-        axes.legend(loc="lower right", fontsize=9)
+        figure.legend(loc="outside lower center", ncols=2)
     return figure
 
 
@@ -258,7 +258,7 @@ def outputs_by_step(tables: Sequence[SearchTable]) -> Figure:
             "(SearchTable.from_history(search, history))"
         )
     figure = new_figure(
-        6.4, 1.3 + 1.5 * len(tables), nrows=len(tables), sharex=True, sharey=True
+        4.8, 1.3 + 1.6 * len(tables), nrows=len(tables), sharex=True, sharey=True
     )
     last_step = max(int(t.steps[-1]) for t in tables)
     with book_style():
@@ -276,7 +276,7 @@ def outputs_by_step(tables: Sequence[SearchTable]) -> Figure:
             axes.set_title(
                 f"learning rate {table.learning_rate:g}: {verdict}",
                 loc="left",
-                fontsize=10,
+                fontsize=11,
             )
             axes.set_ylabel("output")
             axes.set_xlim(-0.5, last_step + 0.5)

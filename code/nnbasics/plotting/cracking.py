@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike, NDArray
 
@@ -54,8 +55,8 @@ def loss_contours(
     tolerance : float, optional
         Draw the contour where the loss equals this value (the goal), dashed.
     detail : tuple of (w1, w2, surface), optional
-        A finer grid over a small region, drawn as a magnified inset in the
-        upper right, with the same colours, path and marks.
+        A finer grid over a small region, drawn as a second panel under the
+        first (with the same colours, path and marks) and outlined in it.
 
     Returns
     -------
@@ -91,43 +92,49 @@ def loss_contours(
         if best.shape != (2,):
             raise ValueError(f"best must be one pair (w1, w2), got {best.size} values")
 
-    figure = new_figure(6.4, 4.4)
-    axes = figure.axes[0]
+    rows = 1 if zoom is None else 2
+    figure = new_figure(
+        4.8, 4.6 if zoom is None else 8.2, nrows=rows, squeeze=False,
+        height_ratios=[1.2, 1.0][:rows],
+    )  # fmt: skip
+    panels = figure.axes
+    axes = panels[0]
     with book_style():
         exponent = np.log10(grid[2])
         steps = np.arange(np.floor(exponent.min()), np.ceil(exponent.max()) + 0.25, 0.5)
         filled = _draw(axes, grid, steps, path, best, tolerance)
-        colorbar = figure.colorbar(filled, ax=axes, shrink=0.9)
+        if zoom is not None:
+            detail_axes = panels[1]
+            _draw(detail_axes, zoom, steps, path, best, tolerance)
+            (w1_low, w1_high), (w2_low, w2_high) = zoom[0][[0, -1]], zoom[1][[0, -1]]
+            axes.add_patch(Rectangle((w1_low, w2_low), w1_high - w1_low,
+                                     w2_high - w2_low, fill=False, edgecolor=INK,
+                                     linewidth=1.2))  # fmt: skip
+            detail_axes.set_title("the bottom of the valley, magnified", loc="left")
+            detail_axes.xaxis.set_major_locator(MaxNLocator(4))
+            detail_axes.yaxis.set_major_locator(MaxNLocator(4))
+        colorbar = figure.colorbar(filled, ax=panels, shrink=0.8)
         colorbar.set_label("mean squared error (log scale)")
         powers = np.arange(steps[0], steps[-1] + 0.5, 1.0)
         colorbar.set_ticks(powers, labels=[f"$10^{{{p:.0f}}}$" for p in powers])
+        for panel in panels:
+            if path is not None:
+                panel.plot(*path[0], "o", color=INK, markersize=7,
+                           label=f"start {_point(path[0])}")  # fmt: skip
+                panel.plot(*path[-1], "s", color=RED, markersize=8,
+                           markerfacecolor="none", markeredgewidth=2,
+                           label=f"stop {_point(path[-1])}")  # fmt: skip
+            if best is not None:
+                panel.plot(*best, "*", color=GREEN, markersize=15,
+                           markeredgecolor="white",
+                           label=f"lowest loss {_point(best)}")  # fmt: skip
+            panel.set_xlabel("$w_1$ (weight of $x$)")
+            panel.set_ylabel("$w_2$ (weight of $x^2$)")
         if tolerance is not None:
             axes.plot([], [], color=INK, linewidth=1.5, linestyle="--",
                       label=f"loss = {tolerance:g}")  # fmt: skip
-        if path is not None:
-            axes.plot(*path[0], "o", color=INK, markersize=7,
-                      label=f"start {_point(path[0])}")  # fmt: skip
-            axes.plot(*path[-1], "s", color=RED, markersize=8, markerfacecolor="none",
-                      markeredgewidth=2, label=f"stop {_point(path[-1])}")  # fmt: skip
-        if best is not None:
-            axes.plot(*best, "*", color=GREEN, markersize=15, markeredgecolor="white",
-                      label=f"lowest loss {_point(best)}")  # fmt: skip
-        axes.set_xlabel("$w_1$ (weight of $x$)")
-        axes.set_ylabel("$w_2$ (weight of $x^2$)")
-        axes.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
-        if zoom is not None:
-            inset = axes.inset_axes([0.5, 0.52, 0.48, 0.46])
-            _draw(inset, zoom, steps, path, best, tolerance)
-            if path is not None:
-                inset.plot(*path[-1], "s", color=RED, markersize=7,
-                           markerfacecolor="none", markeredgewidth=2)  # fmt: skip
-            if best is not None:
-                inset.plot(*best, "*", color=GREEN, markersize=12,
-                           markeredgecolor="white")  # fmt: skip
-            inset.tick_params(labelsize=8)
-            inset.xaxis.set_major_locator(MaxNLocator(3))
-            inset.yaxis.set_major_locator(MaxNLocator(3, prune="lower"))
-            axes.indicate_inset_zoom(inset, edgecolor=INK, alpha=0.8)
+        figure.legend(*axes.get_legend_handles_labels(), loc="outside lower center",
+                      ncols=2)  # fmt: skip
     return figure
 
 
@@ -189,8 +196,8 @@ def fit_inside_and_outside(
 ) -> Figure:
     """Compare the fitted curve with the samples' line, near the samples and far away.
 
-    Left: the samples, the fitted curve z = w1·x + w2·x² and the line
-    y = ``line_slope``·x over the range the samples cover. Right: the same
+    Top: the samples, the fitted curve z = w1·x + w2·x² and the line
+    y = ``line_slope``·x over the range the samples cover. Bottom: the same
     two curves from 0 to ``x_max``, with the sampled range shaded.
 
     Parameters
@@ -232,7 +239,7 @@ def fit_inside_and_outside(
     near = np.linspace(low - margin, high + margin, 200)
     far = np.linspace(0.0, x_max, 200)
 
-    figure = new_figure(6.4, 3.6, ncols=2)
+    figure = new_figure(4.8, 6.8, nrows=2)
     with book_style():
         for axes, x, title in zip(
             figure.axes,
@@ -250,8 +257,8 @@ def fit_inside_and_outside(
                       label="samples", zorder=3)  # fmt: skip
             axes.set_title(title)
             axes.set_xlabel("input $x$")
-        figure.axes[0].set_ylabel("output")
-        figure.axes[1].legend(loc="upper left", fontsize=9)
+            axes.set_ylabel("output")
+        figure.axes[1].legend(loc="upper left")
     return figure
 
 
