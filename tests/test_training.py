@@ -1,3 +1,5 @@
+import inspect
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,7 @@ from nnbasics import (
     Goal,
     History,
     at_random,
+    descent_step,
     forward,
     from_experience,
     mean_squared_error,
@@ -163,3 +166,46 @@ def test_initialization_from_experience_and_at_random():
         at_random(2, seed=None)
     with pytest.raises(ValueError, match="size must be at least 1"):
         at_random(0, seed=1)
+
+
+def test_a_goal_that_is_not_a_goal_is_named():
+    with pytest.raises(TypeError, match=r"goal must be an nnbasics\.Goal"):
+        train(CurveFit(TABLE_2_1.x, TABLE_2_1.y), (1, 1), learning_rate=0.1, goal=0.001)
+
+
+def test_a_problem_may_return_its_gradient_as_a_list():
+    class Line:
+        def forward(self, params):
+            return params
+
+        def loss(self, prediction):
+            return float((prediction[0] - 3.0) ** 2)
+
+        def backward(self, params, prediction):
+            return [2.0 * (prediction[0] - 3.0)]
+
+    history = train(Line(), [0.0], learning_rate=0.25)
+    assert history.converged
+    assert history.gradients.dtype == np.float64
+    assert history.gradients.shape == (len(history), 1)
+
+
+def test_history_from_rows_keeps_every_row_in_order():
+    rows = [
+        (np.array([1.0]), 4.0, np.array([2.0])),
+        (np.array([0.5]), 1.0, np.array([1.0])),
+    ]
+    history = History.from_rows(rows, converged=False, learning_rate=0.25)
+    assert history.steps.tolist() == [0, 1]
+    assert history.params.tolist() == [[1.0], [0.5]]
+    assert history.losses.tolist() == [4.0, 1.0]
+    assert history.gradients.tolist() == [[2.0], [1.0]]
+    assert history.final_loss == 1.0
+    assert not history.converged
+
+
+@pytest.mark.parametrize("function", [train, descent_step])
+def test_the_functions_the_book_shows_are_short(function):
+    source = inspect.getsource(function)
+    assert len(source.splitlines()) <= 25
+    assert "Parameters" not in source  # the details live in the module docstring

@@ -19,7 +19,7 @@ from matplotlib.colors import to_rgb
 import nnbasics
 from nnbasics.examples import black_box
 from nnbasics.examples.black_box import BlackBox, InputSearch
-from nnbasics.examples.cracking import TABLE_2_1
+from nnbasics.examples.cracking import TABLE_2_1, loss_curvature
 from nnbasics.plotting.animation import HOLD_SECONDS, descent_animation
 from nnbasics.plotting.style import BLUE, GREEN, ORANGE
 from nnbasics.plotting.training import loss_curves, training_cycle
@@ -41,7 +41,7 @@ def fit_run(fit) -> nnbasics.History:
 @pytest.fixture(scope="module")
 def box_run() -> nnbasics.History:
     search = InputSearch(BlackBox(), target=black_box.TARGET)
-    return nnbasics.train(search, (black_box.START,), learning_rate=0.02)
+    return nnbasics.train(search, (black_box.START,), learning_rate=0.05)
 
 
 @pytest.fixture(scope="module")
@@ -323,7 +323,7 @@ def test_opening_glues_the_repeated_rounds_and_the_initializations(built_book):
 @pytest.mark.build
 def test_opening_page_shows_the_numbers_the_diagram_and_the_map(built_book):
     text = page_text(built_book, "opening")
-    for shown in ("= 2 .", "= -0.21", "0.0441", "-0.42", "1.042", "2.084", "-0.126"):
+    for shown in ("= 2 .", "= −0.21", "0.0441", "−0.42", "1.042", "2.084", "−0.126"):
         assert shown in text, shown
     soup = BeautifulSoup(built_book.html("opening"), "html.parser")
     assert soup.find(id="fig-op-cycle").find("img")["alt"].startswith("Diagram of six")
@@ -376,10 +376,10 @@ def test_training_loop_page_shows_the_numbers(built_book):
     for shown in (
         f"after {glued['loop_bb_steps']} steps",
         f"needs {glued['loop_cr_steps']} steps",
-        f"{glued['loop_bb_final_loss']:.5f}",
+        glued["loop_bb_final_loss_text"],
         f"{glued['loop_cr_final_loss']:.5f}",
         f"{glued['loop_cr_w1']:.3f}",
-        "1,000,000",
+        "10⁶ times",
     ):
         assert shown in text, shown
 
@@ -408,3 +408,49 @@ def test_training_loop_shows_the_real_source_of_the_loop(built_book):
         "return weights - learning_rate * gradient",
     ):
         assert line in text, line
+
+
+# --- the regimes the chapter's prose states -----------------------------------------
+
+
+def test_each_rate_of_the_same_loop_is_below_its_stability_limit(box_run, fit_run):
+    search = InputSearch(BlackBox())
+    slope = float(search.slope(box_run.final_params)[0])
+    assert box_run.learning_rate < 1 / slope**2
+    assert 0 < black_box.step_factor(box_run.learning_rate, [slope])[0] < 0.1
+    limit = loss_curvature(TABLE_2_1).largest_stable_learning_rate
+    assert fit_run.learning_rate < limit < 2 * fit_run.learning_rate
+
+
+def test_every_tenfold_stricter_goal_costs_the_same_extra_steps(fit):
+    flattest = loss_curvature(TABLE_2_1).values[0]
+    predicted = np.log(10) / (-2 * np.log(1 - 0.1 * flattest))
+    steps = [
+        len(nnbasics.train(fit, (1, 1), learning_rate=0.1,
+                           goal=nnbasics.Goal(tolerance=10.0**-k, max_steps=100_000)))
+        for k in range(2, 9)
+    ]  # fmt: skip
+    assert np.all(np.abs(np.diff(steps) - predicted) <= 1)
+
+
+def test_a_start_left_of_the_hump_finds_the_other_answer():
+    box = BlackBox()
+    search = InputSearch(box)
+    run = nnbasics.train(
+        search, (-5.0,), learning_rate=0.05, goal=nnbasics.Goal(tolerance=0.001)
+    )
+    assert run.converged
+    assert run.final_params[0] < -7  # the negative answer, near -7.61
+    slope = search.slope(run.final_params)
+    assert abs(black_box.step_factor(0.05, slope)[0]) < 1
+
+
+def test_at_rate_0_2_neither_answer_of_the_box_is_stable():
+    search = InputSearch(BlackBox())
+    answers = []
+    for start in (1.0, -5.0):
+        run = nnbasics.train(
+            search, (start,), learning_rate=0.05, goal=nnbasics.Goal(tolerance=1e-12)
+        )
+        answers.append(float(search.slope(run.final_params)[0]))
+    assert np.all(black_box.step_factor(0.2, answers) < -1)

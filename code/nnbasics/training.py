@@ -1,11 +1,38 @@
 """The training loop of section 2.0.5, the same for every example.
 
-1. initialize, 2. forward, 3. loss, 4. backpropagation, 5. gradient descent,
-6. repeat until the goal is reached. What changes from one example to the
-next is only the *problem*: what the forward pass computes, how the loss is
-measured and how its gradient is found. A problem is any object with the
-three methods of :class:`Problem`; :class:`CurveFit` is the one of section
-2.0.4 (fit a model to recorded samples).
+:func:`train` runs the six lenses of the book in the order the code needs
+them: 1. the goal (a :class:`~nnbasics.Goal`, checked after every loss),
+2. initialization, 3. forward computation, 4. loss, 5. backpropagation,
+6. gradient descent, then back to 3 until the goal is reached. What changes
+from one example to the next is only the *problem*: what the forward pass
+computes, how the loss is measured and how its gradient is found. A problem
+is any object with the three methods of :class:`Problem`; :class:`CurveFit`
+is the one of section 2.0.4 (fit a model to recorded samples).
+
+``train(problem, initial, *, learning_rate, goal=None)`` takes
+
+``problem`` (:class:`Problem`)
+    Supplies the forward pass, the loss and its gradient.
+``initial`` (array_like)
+    The initialization: the first guess at the parameters (never modified).
+``learning_rate`` (float)
+    The step size of every descent step, a positive number.
+``goal`` (:class:`~nnbasics.Goal`, optional)
+    Tolerance and step budget; default ``Goal()`` (loss < 0.001, at most
+    10 000 steps).
+
+It returns a :class:`History` of every step's parameters, loss and
+gradient, whose ``converged`` is False when the budget ran out first. It
+raises :class:`DivergenceError` if the loss becomes NaN or infinite, or
+grows :data:`DIVERGENCE_FACTOR`-fold: the learning rate is too large for
+the problem. Bad settings raise :class:`TypeError` or :class:`ValueError`
+naming the argument.
+
+Examples
+--------
+>>> history = train(CurveFit([1.0, 2.0], [2.21, 4.42]), (1, 1), learning_rate=0.02)
+>>> history.converged, history.final_loss < 0.001
+(True, True)
 """
 
 from __future__ import annotations
@@ -132,6 +159,25 @@ class History:
     def __len__(self) -> int:
         return int(self.steps.size)
 
+    @classmethod
+    def from_rows(
+        cls,
+        rows: list[tuple[NDArray[np.float64], float, NDArray[np.float64]]],
+        *,
+        converged: bool,
+        learning_rate: float,
+    ) -> History:
+        """Build the record from (params, loss, gradient) rows, one per step."""
+        params, losses, gradients = zip(*rows, strict=True)
+        return cls(
+            steps=np.arange(len(rows)),
+            params=np.array(params),
+            losses=np.array(losses),
+            gradients=np.array(gradients, dtype=float),
+            converged=converged,
+            learning_rate=learning_rate,
+        )
+
     @property
     def final_params(self) -> NDArray[np.float64]:
         """The parameters the loop stopped at."""
@@ -150,65 +196,37 @@ def train(
     learning_rate: float,
     goal: Goal | None = None,
 ) -> History:
-    """Run gradient descent on ``problem`` until ``goal`` is reached.
-
-    Parameters
-    ----------
-    problem : Problem
-        Supplies the forward pass, the loss and its gradient.
-    initial : array_like
-        The initialization: the first guess at the parameters.
-    learning_rate : float
-        The step size of every descent step.
-    goal : Goal, optional
-        Tolerance and step budget; default ``Goal()`` (loss < 0.001,
-        at most 10 000 steps).
-
-    Returns
-    -------
-    History
-        Every step's parameters, loss and gradient. ``converged`` is False
-        when the budget ran out first.
-
-    Raises
-    ------
-    DivergenceError
-        If the loss becomes NaN or infinite, or grows a million-fold: the
-        learning rate is too large for this problem.
-
-    Examples
-    --------
-    >>> history = train(CurveFit([1.0, 2.0], [2.21, 4.42]), (1, 1), learning_rate=0.02)
-    >>> history.converged, history.final_loss < 0.001
-    (True, True)
-    """
-    learning_rate = positive("learning_rate", learning_rate)
-    goal = Goal() if goal is None else goal
-    params = from_experience(initial)  # 1. initialize
-    rows: list[tuple[NDArray, float, NDArray]] = []
+    """Run gradient descent on ``problem`` until ``goal`` is reached."""
+    goal, learning_rate = _check_settings(goal, learning_rate)  # 1. the goal
+    params = from_experience(initial)  # 2. initialization
+    rows = []  # the record: (params, loss, gradient) at every step
     for step in range(goal.max_steps + 1):
-        prediction = problem.forward(params)  # 2. forward computation
-        loss = float(problem.loss(prediction))  # 3. loss
-        _stop_if_diverging(loss, rows[0][1] if rows else loss, step, learning_rate)
-        gradient = np.asarray(problem.backward(params, prediction), dtype=float)  # 4.
+        prediction = problem.forward(params)  # 3. forward computation
+        loss = float(problem.loss(prediction))  # 4. loss
+        _stop_if_diverging(loss, rows, step, learning_rate)
+        gradient = problem.backward(params, prediction)  # 5. backpropagation
         rows.append((params, loss, gradient))
-        if goal.reached(loss) or step == goal.max_steps:  # 6. good enough?
+        if goal.reached(loss) or step == goal.max_steps:  # 1. good enough? stop
             break
-        params = descent_step(params, gradient, learning_rate)  # 5. gradient descent
-    return History(
-        steps=np.arange(len(rows)),
-        params=np.array([row[0] for row in rows]),
-        losses=np.array([row[1] for row in rows]),
-        gradients=np.array([row[2] for row in rows]),
-        converged=goal.reached(rows[-1][1]),
-        learning_rate=learning_rate,
+        params = descent_step(params, gradient, learning_rate)  # 6. gradient descent
+    return History.from_rows(
+        rows, converged=goal.reached(loss), learning_rate=learning_rate
     )
 
 
-def _stop_if_diverging(loss: float, first_loss: float, step: int, rate: float) -> None:
-    if not np.isfinite(loss) or loss > DIVERGENCE_FACTOR * max(first_loss, 1e-12):
+def _check_settings(goal: Goal | None, learning_rate: float) -> tuple[Goal, float]:
+    """Return the goal (``Goal()`` if None) and the learning rate, checked."""
+    if goal is not None and not isinstance(goal, Goal):
+        raise TypeError(f"goal must be an nnbasics.Goal, got {type(goal).__name__}")
+    return Goal() if goal is None else goal, positive("learning_rate", learning_rate)
+
+
+def _stop_if_diverging(loss: float, rows: list, step: int, rate: float) -> None:
+    """Raise DivergenceError if the loss is not finite or has grown a million-fold."""
+    first = rows[0][1] if rows else loss
+    if not np.isfinite(loss) or loss > DIVERGENCE_FACTOR * max(first, 1e-12):
         raise DivergenceError(
-            f"training diverged at step {step}: the loss went from {first_loss:.4g} "
+            f"training diverged at step {step}: the loss went from {first:.4g} "
             f"to {loss:.4g}. The learning rate {rate:g} is too large for this "
             f"problem; try a smaller one, e.g. {rate / 10:g}."
         )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.ticker import MaxNLocator
 
 from nnbasics.plotting.style import (
     BLUE,
@@ -41,7 +42,7 @@ def loss_curve(history: History, tolerance: float | None = None) -> Figure:
     >>> loss_curve(run, tolerance=0.001).axes[0].get_yscale()
     'log'
     """
-    figure = new_figure(6.4, 3.6)
+    figure = new_figure(4.8, 3.2)
     axes = figure.axes[0]
     with book_style():
         axes.plot(history.steps, history.losses, color=BLUE, label="loss")
@@ -63,7 +64,7 @@ def loss_curve(history: History, tolerance: float | None = None) -> Figure:
 def loss_curves(
     histories: Mapping[str, History], tolerance: float | None = None
 ) -> Figure:
-    """Plot several runs' losses side by side, one panel per run, on a log scale.
+    """Plot several runs' losses, one panel per run stacked top to bottom, log scale.
 
     Parameters
     ----------
@@ -96,7 +97,7 @@ def loss_curves(
         raise ValueError(
             "histories is empty: pass at least one run, e.g. {'run': history}"
         )
-    figure = new_figure(6.4, 3.4, ncols=len(histories), sharey=True)
+    figure = new_figure(4.8, 2.6 * len(histories), nrows=len(histories), sharey=True)
     with book_style():
         for axes, (name, history), colour in zip(
             figure.axes, histories.items(), PALETTE, strict=False
@@ -119,12 +120,13 @@ def loss_curves(
                     ha="left",
                     va="bottom",
                     color=MUTED,
-                    fontsize=9,
+                    fontsize=11,
                 )
             axes.set_yscale("log")
             axes.set_title(name)
             axes.set_xlabel("step")
-        figure.axes[0].set_ylabel("loss (log scale)")
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            axes.set_ylabel("loss (log scale)")
     return figure
 
 
@@ -146,23 +148,23 @@ def training_cycle() -> Figure:
     >>> [text.get_text() for text in texts if text.get_weight() == "bold"][:3]
     ['initialization', 'the goal', 'forward computation']
     """
-    figure = new_figure(6.4, 4.8)
+    figure = new_figure(4.8, 4.4)
     axes = figure.axes[0]
     boxes = {  # name: (centre x, centre y, subtitle, edge colour, is one of the three)
-        "initialization": (2.0, 6.0, "a first guess\nat the weights", MUTED, False),
-        "the goal": (8.0, 6.0, "is the loss small\nenough? then stop", MUTED, False),
+        "initialization": (2.1, 6.0, "a first guess\nat the weights", MUTED, False),
+        "the goal": (7.9, 6.0, "is the loss small\nenough? then stop", MUTED, False),
         "forward computation": (
-            2.0,
+            2.1,
             3.5,
             "from the weights\nto a prediction a",
             MUTED,
             False,
         ),
-        "loss function": (8.0, 3.5, "how far is a from\nthe truth y?", ORANGE, True),
-        "gradient descent": (2.0, 1.0, "step every weight\ndownhill", BLUE, True),
-        "backpropagation": (8.0, 1.0, "each weight's share\nof the miss", GREEN, True),
+        "loss function": (7.9, 3.5, "how far is a from\nthe truth y?", ORANGE, True),
+        "gradient descent": (2.1, 1.0, "step every weight\ndownhill", BLUE, True),
+        "backpropagation": (7.9, 1.0, "each weight's share\nof the miss", GREEN, True),
     }
-    width, height = 3.8, 1.7
+    width, height = 4.0, 1.7
 
     def box(x: float, y: float, **style: object) -> None:
         corner = (x - width / 2, y - height / 2)
@@ -184,7 +186,7 @@ def training_cycle() -> Figure:
                 name,
                 ha="center",
                 va="center",
-                fontsize=12,
+                fontsize=11,
                 fontweight="bold",
                 color=INK,
             )
@@ -194,13 +196,13 @@ def training_cycle() -> Figure:
                 subtitle,
                 ha="center",
                 va="center",
-                fontsize=10.5,
+                fontsize=11,
                 color=INK,
                 linespacing=1.3,
             )
         arrows = [  # from, to, label, where the label goes
             ("initialization", "forward computation", "", "right"),
-            ("forward computation", "loss function", "prediction a", "above"),
+            ("forward computation", "loss function", "a", "above"),
             ("loss function", "the goal", "loss value", "right"),
             (
                 "loss function",
@@ -240,12 +242,12 @@ def training_cycle() -> Figure:
                         label,
                         ha="center",
                         va="bottom",
-                        fontsize=10,
+                        fontsize=11,
                         color=MUTED,
                     )
                 else:
                     shift, align = (
-                        (0.12, "left") if side == "right" else (-0.12, "right")
+                        (0.15, "left") if side == "right" else (-0.2, "right")
                     )
                     axes.text(
                         mid_x + shift,
@@ -253,7 +255,7 @@ def training_cycle() -> Figure:
                         label,
                         ha=align,
                         va="center",
-                        fontsize=10,
+                        fontsize=11,
                         color=MUTED,
                     )
     return figure
