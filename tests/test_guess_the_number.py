@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from functools import partial
 
+import jupytext
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -27,9 +28,12 @@ from nnbasics.examples.guess_the_number import (
     replay,
     sometimes_lying,
     still_possible,
+    worst_case_bound,
 )
 from nnbasics.plotting.guess_the_number import guesses_per_secret, narrowing
+from tests.conftest import REPO
 
+CHAPTER = REPO / "book" / "guess-the-number.md"
 FEEDBACKS = [direction_only, fuzzy, exact]
 SECRETS = range(gtn.LOW, gtn.HIGH + 1)
 
@@ -165,17 +169,37 @@ def test_default_first_guess_is_the_middle():
 
 
 def test_direction_only_is_bisection():
-    bound = math.ceil(math.log2(50)) + 1
     counts = guesses_needed(direction_only, 25)
-    assert counts.max() <= bound
-    assert counts.max() == 6
+    assert counts.max() == worst_case_bound(50) == 6
     assert play(47, direction_only).guesses == (25, 38, 44, 47)
 
 
-@pytest.mark.parametrize("high", [1, 2, 7, 64, 100, 1000])
-def test_bisection_bound_holds_for_other_ranges(high):
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 8, 50, 63, 64, 100, 1000, 1023, 1024])
+def test_worst_case_bound_is_ceil_log2_of_count_plus_one(count):
+    bound = worst_case_bound(count)
+    assert bound == math.ceil(math.log2(count + 1))
+    assert 2 ** (bound - 1) - 1 < count <= 2**bound - 1
+
+
+@pytest.mark.parametrize("high", [1, 2, 3, 7, 8, 31, 32, 50, 64, 100, 1000])
+def test_bisection_reaches_the_bound_exactly(high):
     counts = guesses_needed(direction_only, low=1, high=high)
-    assert counts.max() <= math.ceil(math.log2(high)) + 1
+    assert counts.max() == worst_case_bound(high)
+
+
+def test_no_first_guess_beats_the_bound():
+    # the counting argument holds for any opening, not only the middle
+    for first in (1, 10, 25, 40, 50):
+        assert guesses_needed(direction_only, first).max() >= worst_case_bound(50)
+
+
+@pytest.mark.parametrize(
+    ("count", "error", "match"),
+    [(0, ValueError, "count must be at least 1"), (2.5, TypeError, "whole number")],
+)
+def test_worst_case_bound_rejects_bad_counts(count, error, match):
+    with pytest.raises(error, match=match):
+        worst_case_bound(count)
 
 
 def test_exact_feedback_finds_every_number_in_two_guesses():
@@ -212,6 +236,7 @@ def test_compare_strategies_agrees_with_guesses_needed():
 def test_to_markdown_lists_every_strategy():
     lines = compare_strategies().to_markdown().splitlines()
     assert len(lines) == 2 + len(gtn.STRATEGIES)
+    assert lines[0] == "| feedback | replies | worst | mean |"
     assert lines[2] == "| direction only | 3 | 6 | 4.86 |"
     assert lines[4] == "| exact signed error | 50 | 2 | 1.98 |"
 
@@ -389,8 +414,8 @@ def test_narrowing_draws_one_strip_per_stage():
     axes = figure.axes[0]
     labels = [text.get_text() for text in axes.texts]
     assert len(labels) == 4
-    assert labels[0].startswith("before any guess: 50")
-    assert "far too small" in labels[1]
+    assert labels[0] == "before any guess: 50 possible"
+    assert labels[1] == "guess 5, “far too small”: 25 possible"
     assert labels[3].endswith("5 possible")
     assert len(axes.patches) == 4 * 50
 
@@ -404,6 +429,17 @@ def test_guesses_per_secret_has_a_panel_per_strategy():
     assert titles[2] == "exact signed error: worst 2, mean 1.98"
     heights = [patch.get_height() for patch in figure.axes[1].patches]
     assert heights == table.results[1].guesses.tolist()
+
+
+def test_glue_calls_stay_out_of_sight() -> None:
+    """Every glue call of the chapter sits in a cell tagged remove-cell."""
+    notebook = jupytext.read(CHAPTER)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        hidden = "remove-cell" in cell.metadata.get("tags", [])
+        if "glue(" in cell.source or "myst_nb" in cell.source:
+            assert hidden, cell.source[:200]
 
 
 # --- the chapter -----------------------------------------------------------------
@@ -435,8 +471,10 @@ def test_chapter_numbers_match_a_fresh_comparison(built_book):
         assert glued[f"gtn_{key}_mean"] == pytest.approx(result.mean)
         assert glued[f"gtn_{key}_replies"] == result.replies_to_first_guess
     assert glued["gtn_first_guess"] == 25
-    assert glued["gtn_bisection_bound"] == math.ceil(math.log2(50)) + 1
-    assert glued["gtn_dir_worst"] <= glued["gtn_bisection_bound"]
+    assert glued["gtn_bisection_bound"] == math.ceil(math.log2(50 + 1)) == 6
+    assert glued["gtn_dir_worst"] == glued["gtn_bisection_bound"]
+    assert glued["gtn_bound_less_settles"] < 50 <= glued["gtn_bound_settles"]
+    assert glued["gtn_jump_rate"] == 0.5  # the loss e² has no ½: dL/da = 2e
     html = built_book.html("guess-the-number")
     for result in fresh.results:
         assert f"{result.mean:.2f}" in html
@@ -449,6 +487,8 @@ def test_chapter_exercises_match_fresh_computations(built_book):
     glued = built_book.glued("guess-the-number")
     wide = compare_strategies(low=1, high=1000)
     assert glued["gtn_wide_dir_worst"] == wide["direction only"].worst == 10
+    assert glued["gtn_wide_bound"] == worst_case_bound(1000) == 10
+    assert (glued["gtn_wide_less_settles"], glued["gtn_wide_settles"]) == (511, 1023)
     liar = sometimes_lying(direction_only, 0.1, seed=2026)
     games = [play(secret, liar, 25) for secret in SECRETS]
     found = sum(game.found for game in games)

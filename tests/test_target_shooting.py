@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 
+import jupytext
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -32,12 +33,14 @@ from nnbasics.examples.target_shooting import (
     gap_gradient,
     gaps,
     mean_gap,
+    mean_squared_gap,
     predicted_spread,
     record_table,
     reverse_mode_gradient,
     score_deficits,
     shoot,
     squared_gap_gradient,
+    zero_in,
 )
 from nnbasics.plotting.style import new_figure
 from nnbasics.plotting.target_shooting import (
@@ -47,7 +50,9 @@ from nnbasics.plotting.target_shooting import (
     single_shots,
     spread_by_burst,
 )
+from tests.conftest import REPO
 
+CHAPTER = REPO / "book" / "target-shooting.md"
 ORIGINAL_RINGS = [1, 6, 7, 8, 10]
 ORIGINAL_DIRECTIONS = ["upper left 45°", "upper left 15°", "left", "lower left 15°"]
 
@@ -81,20 +86,22 @@ def test_placed_hits_lie_in_their_rings(ring_width: float) -> None:
 
 def test_placed_hits_point_in_the_recorded_directions() -> None:
     positions = Target().place(FIVE_SHOTS)[:-1]
-    bearings = np.degrees(np.arctan2(positions[:, 1], positions[:, 0]))
-    assert [direction_name(b) for b in bearings] == ORIGINAL_DIRECTIONS
+    angles = np.degrees(np.arctan2(positions[:, 1], positions[:, 0]))
+    assert [direction_name(a) for a in angles] == ORIGINAL_DIRECTIONS
+    expected = [shot.angle for shot in FIVE_SHOTS[:-1]]
+    np.testing.assert_allclose(angles % 360, expected)
     assert np.all(positions[:, 0] < 0)  # all four misses are on the left
     assert positions[0, 1] > positions[1, 1] > positions[2, 1] == 0 > positions[3, 1]
 
 
 @pytest.mark.parametrize(
-    ("bearing", "name"),
+    ("angle", "name"),
     [(0, "right"), (30, "upper right 30°"), (-30, "lower right 30°"),
      (330, "lower right 30°"), (90, "up"), (270, "down"), (-90, "down"),
      (540, "left"), (None, "centre")],
 )  # fmt: skip
-def test_direction_names(bearing: float | None, name: str) -> None:
-    assert direction_name(bearing) == name
+def test_direction_names(angle: float | None, name: str) -> None:
+    assert direction_name(angle) == name
 
 
 @pytest.mark.parametrize("ring", [0, 11, -3])
@@ -109,16 +116,25 @@ def test_ring_must_be_a_whole_number(ring: object) -> None:
         Shot(ring, 90.0)  # type: ignore[arg-type]
 
 
-def test_only_a_bullseye_may_leave_out_its_bearing() -> None:
-    assert Shot(10).bearing is None
-    with pytest.raises(ValueError, match="bearing is missing for a hit in ring 7"):
+def test_only_a_bullseye_may_leave_out_its_angle() -> None:
+    assert Shot(10).angle is None
+    with pytest.raises(ValueError, match="angle is missing for a hit in ring 7"):
         Shot(7)
 
 
-def test_bad_bearings_are_refused() -> None:
-    with pytest.raises(TypeError, match="bearing must be numbers"):
+def test_angles_count_counter_clockwise_from_three_o_clock() -> None:
+    target = Target()
+    up, left = target.place([Shot(5, 90.0), Shot(5, 180.0)])
+    assert up[0] == pytest.approx(0.0)
+    assert up[1] > 0
+    assert left[0] < 0
+    assert left[1] == pytest.approx(0.0)
+
+
+def test_bad_angles_are_refused() -> None:
+    with pytest.raises(TypeError, match="angle must be numbers"):
         Shot(3, "left")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="bearing contains 1 NaN"):
+    with pytest.raises(ValueError, match="angle contains 1 NaN"):
         Shot(3, float("nan"))
 
 
@@ -142,24 +158,25 @@ def test_record_input_is_checked() -> None:
         Target().place([(7, 180.0)])  # type: ignore[list-item]
 
 
-def test_record_table_lists_every_shot() -> None:
+def test_record_table_lists_every_shot_in_four_columns() -> None:
     lines = record_table(FIVE_SHOTS, Target()).splitlines()
     assert len(lines) == 2 + len(FIVE_SHOTS)
-    assert lines[2].startswith(
-        "| 1 | 1 | upper left 45° | 135 | -13.4 | 13.4 | 19.0 | 9 |"
-    )
-    assert lines[-1] == "| 5 | 10 | centre | — | 0.0 | 0.0 | 0.0 | 0 |"
+    assert lines[0] == "| shot | ring | direction | gap (cm) |"
+    assert lines[2] == "| 1 | 1 | upper left 45° | 19.0 |"
+    assert lines[-1] == "| 5 | 10 | centre | 0.0 |"
 
 
 # --- losses and their gradients ----------------------------------------------------
 
 
-def test_gaps_and_mean_gap() -> None:
+def test_gaps_mean_gap_and_the_loss() -> None:
     burst = np.array([[3.0, 4.0], [0.0, -2.0], [-1.0, 0.0]])
     np.testing.assert_allclose(gaps(burst), [5.0, 2.0, 1.0])
     assert mean_gap(burst) == pytest.approx(8 / 3)
+    assert mean_squared_gap(burst) == pytest.approx(30 / 3)  # the loss: MSE
     many = np.stack([burst, 2 * burst])
     np.testing.assert_allclose(mean_gap(many), [8 / 3, 16 / 3])
+    np.testing.assert_allclose(mean_squared_gap(many), [10.0, 40.0])
 
 
 @pytest.mark.parametrize("bad", [[1.0, 2.0, 3.0], [[1.0, 2.0, 3.0]], 5.0])
@@ -188,14 +205,14 @@ def test_gradients_match_finite_differences(
     noise = rifle.disturbances(1, burst, seed=seed)[0]
     hits = rifle.fire(aim, noise)
 
-    def mean_squared_gap(a: np.ndarray) -> float:
-        return float(np.mean(gaps(rifle.fire(a, noise)) ** 2))
+    def loss(a: np.ndarray) -> float:
+        return mean_squared_gap(rifle.fire(a, noise))
 
     def gap_loss(a: np.ndarray) -> float:
         return mean_gap(rifle.fire(a, noise))
 
     np.testing.assert_allclose(
-        squared_gap_gradient(hits), central_difference(mean_squared_gap, aim), atol=1e-5
+        squared_gap_gradient(hits), central_difference(loss, aim), atol=1e-5
     )
     np.testing.assert_allclose(
         gap_gradient(hits), central_difference(gap_loss, aim), atol=1e-5
@@ -246,8 +263,36 @@ def test_session_shapes() -> None:
     assert session.aims.shape == (5, 2)
     assert session.hits.shape == (4, 3, 2)
     assert session.gradients.shape == (4, 2)
-    assert session.losses.shape == (4,)
+    assert session.losses.shape == session.mean_gaps.shape == (4,)
+    np.testing.assert_allclose(session.losses, mean_squared_gap(session.hits))
+    np.testing.assert_allclose(session.mean_gaps, mean_gap(session.hits))
     np.testing.assert_allclose(session.mean_points, session.aims + SIGHT_OFFSET)
+
+
+def test_zero_in_runs_many_sessions_at_once() -> None:
+    rifle = Rifle()
+    noise = np.stack([rifle.disturbances(5, 2, seed=s) for s in (4, 5)])
+    aims, hits, gradients = zero_in(rifle, noise, (1.0, -1.0), 0.25)
+    assert aims.shape == (2, 6, 2)
+    assert hits.shape == (2, 5, 2, 2)
+    for run, seed in enumerate((4, 5)):
+        session = shoot(rifle, rounds=5, burst=2, seed=seed, initial_aim=(1.0, -1.0))
+        np.testing.assert_allclose(aims[run], session.aims)
+        np.testing.assert_allclose(gradients[run], session.gradients)
+
+
+@pytest.mark.parametrize(
+    ("disturbances", "aim", "rate", "message"),
+    [
+        (np.zeros((3, 1, 2)), (0, 0), 0.25, "disturbances must be 4-dimensional"),
+        (np.zeros((1, 3, 1, 3)), (0, 0), 0.25, r"shape \(runs, rounds, burst, 2\)"),
+        (np.zeros((1, 3, 1, 2)), (0, 0, 0), 0.25, "initial_aim must be one point"),
+        (np.zeros((1, 3, 1, 2)), (0, 0), -1.0, "learning_rate must be a positive"),
+    ],
+)
+def test_zero_in_refuses_bad_input(disturbances, aim, rate, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        zero_in(Rifle(), disturbances, aim, rate)
 
 
 def test_each_correction_is_a_descent_step_on_the_squared_gap() -> None:
@@ -270,7 +315,7 @@ def test_single_shots_converge_on_the_bullseye() -> None:
     ]
     assert float(np.sqrt(np.mean(np.square(finals)))) < 2 * SPREAD  # from 15 cm
     session = shoot(Rifle(), rounds=10, seed=2)
-    assert session.losses[0] > 10
+    assert session.mean_gaps[0] > 10
     assert np.all(Target().ring_at(session.hits[-5:, 0]) >= 8)
 
 
@@ -447,7 +492,7 @@ def test_shot_record_figure() -> None:
     assert len(arrows) == len(FIVE_SHOTS) - 1
     rings = [text.get_text() for text in axes.texts if not isinstance(text, Annotation)]
     assert rings == [str(ring) for ring in range(1, RINGS)]
-    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    legend = [text.get_text() for text in axes.figure.legends[0].get_texts()]
     assert any("error" in text for text in legend)
     assert any("correction" in text for text in legend)
 
@@ -455,7 +500,7 @@ def test_shot_record_figure() -> None:
 def test_session_figures() -> None:
     single = shoot(Rifle(), rounds=6, seed=2)
     figure = single_shots(single, Target())
-    np.testing.assert_allclose(figure.axes[1].lines[0].get_ydata(), single.losses)
+    np.testing.assert_allclose(figure.axes[1].lines[0].get_ydata(), single.mean_gaps)
     volley = shoot(Rifle(), rounds=6, burst=3, seed=3)
     assert bursts(volley, Target(), rounds=4).axes[0].get_title() == (
         "Bursts of 3 shots (seed 3)"
@@ -475,6 +520,17 @@ def test_spread_figure(study) -> None:
     np.testing.assert_allclose(measured.get_ydata(), study.final_spread)
 
 
+def test_glue_calls_stay_out_of_sight() -> None:
+    """Every glue call of the chapter sits in a cell tagged remove-cell."""
+    notebook = jupytext.read(CHAPTER)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        hidden = "remove-cell" in cell.metadata.get("tags", [])
+        if "glue(" in cell.source or "myst_nb" in cell.source:
+            assert hidden, cell.source[:200]
+
+
 # --- the chapter --------------------------------------------------------------------
 
 
@@ -486,6 +542,7 @@ def test_chapter_glues_the_records_numbers(built_book) -> None:
     assert glued["ts_ring_width"] == RING_WIDTH
     assert glued["ts_radius"] == pytest.approx(20.0)
     assert glued["ts_range_m"] == pytest.approx(100.0)
+    assert glued["ts_cm_per_mrad"] == pytest.approx(10.0, abs=1e-3)
     assert glued["ts_first_record_gap"] == pytest.approx(19.0)
 
 
@@ -493,8 +550,9 @@ def test_chapter_glues_the_records_numbers(built_book) -> None:
 def test_chapter_glues_the_simulation(built_book) -> None:
     glued = built_book.glued("target-shooting")
     single = shoot(Rifle(), rounds=10, seed=2)
-    assert glued["ts_single_first_gap"] == pytest.approx(single.losses[0])
-    assert glued["ts_single_last_gap"] == pytest.approx(single.losses[-1])
+    assert glued["ts_single_first_gap"] == pytest.approx(single.mean_gaps[0])
+    assert glued["ts_single_first_loss"] == pytest.approx(single.mean_gaps[0] ** 2)
+    assert glued["ts_single_last_gap"] == pytest.approx(single.mean_gaps[-1])
     assert glued["ts_single_grad_x"] == pytest.approx(single.gradients[0, 0])
     assert glued["ts_single_move_x"] == pytest.approx(-0.25 * single.gradients[0, 0])
     rings = [int(r) for r in str(glued["ts_single_rings"]).split(", ")]
@@ -531,6 +589,7 @@ def test_chapter_glues_the_differentiation_aside(built_book) -> None:
     assert glued["ts_reverse_backward_passes"] == 1
     assert glued["ts_probes"] == 4
     assert glued["ts_mode_gap"] < 1e-9
+    assert glued["ts_grad_pair"] == "(−240, 180)"
     assert glued["ts_finite_gap"] < 1e-4
 
 
@@ -544,7 +603,9 @@ def test_chapter_page_shows_the_numbers(built_book) -> None:
     assert "9 short, then 8, 2, 1, 0" in text  # the original's mismatch is named
     assert f"scattered by {glued['ts_spread_1']:.2f} cm" in text
     assert f"divides the spread by {glued['ts_ratio_3']:.2f}" in text
-    assert "(-240, 180)" in text
+    assert "(−240, 180)" in text
+    for unit in (" mm ", "millimetre"):  # only where the original is quoted
+        assert text.count(unit) <= 2, unit
     assert "Key takeaways" in text
     for label in ("fig-ts-record", "fig-ts-single", "fig-ts-bursts", "fig-ts-spread"):
         assert f'id="{label}"' in html
@@ -552,6 +613,9 @@ def test_chapter_page_shows_the_numbers(built_book) -> None:
     # the computed tables are rendered as tables, not shown as Markdown source
     tables = re.findall(r"<table.*?</table>", html, flags=re.DOTALL)
     headers = [re.sub(r"<[^>]+>|\s+", " ", table[:600]) for table in tables]
-    for heading in ("deficit", "spread of the aim", "backward passes", "lens"):
+    for heading in ("direction", "predicted", "backward", "lens"):
         assert any(heading in header for header in headers), heading
     assert "| 1 | 1 | upper left 45°" not in text
+    for table in tables:  # narrow enough for a phone
+        first_row = re.search(r"<tr.*?</tr>", table, flags=re.DOTALL).group(0)
+        assert first_row.count("<th") <= 4

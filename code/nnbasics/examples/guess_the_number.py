@@ -1,19 +1,53 @@
 """Guess the number (section 2.0.1): what a reply is worth to the guesser.
 
 B thinks of a whole number between 1 and 50 and A guesses it. After every
-guess B compares it with the secret: that comparison is the loss, the signed
-error guess - secret (:func:`nnbasics.signed_error`). What B *hands back* is
-a coarser or finer version of it:
+guess B measures the **error** of the guess, e = guess - secret
+(:func:`nnbasics.signed_error`); the game is won when e = 0, that is when the
+loss e² is 0. What B *hands back* is a coarser or finer report of e:
 
 * :func:`direction_only`: just the sign ("too big", "too small", "right");
 * :func:`fuzzy`: the sign and a vague degree ("a bit", plain, "far"), one
   word for each band of distances in :data:`FUZZY_BANDS`;
-* :func:`exact`: the signed error itself.
+* :func:`exact`: the error e itself.
 
 A always plays the same way (:func:`play`): guess the middle of the numbers
 that are still possible given every reply so far. Only B's feedback differs,
 so :func:`compare_strategies` measures what each kind of feedback is worth
 in guesses.
+
+:func:`worst_case_bound` gives the fewest guesses any guesser needs in the
+worst case when every reply is one of three ("too big", "too small",
+"right"). A guess splits the numbers left into itself ("right") and the two
+sides, so k guesses settle at most 1 + 2·(2**(k-1) - 1) = 2**k - 1 numbers;
+the bound is the smallest k with 2**k - 1 >= count, which is
+ceil(log2(count + 1)). Bisection (``play`` with :func:`direction_only` and
+the middle as first guess) reaches it.
+
+The functions the chapter shows are kept short; their arguments are these.
+
+``fuzzy(guess, secret, bands=FUZZY_BANDS)``
+    ``guess`` and ``secret`` are whole numbers; ``bands`` is a sequence of
+    :class:`Band` that covers the distances 1, 2, 3, ... in order, the last
+    band without an upper limit. Returns a :class:`Reply` with ``band`` set,
+    unless the guess is right.
+``play(secret, feedback, first_guess=None, *, low=1, high=50)``
+    ``secret`` lies in [low, high]; ``feedback(guess, secret)`` returns a
+    :class:`Reply` (e.g. :func:`direction_only`, :func:`fuzzy`,
+    :func:`exact`); ``first_guess`` is the initialization, by default the
+    middle of [low, high]. Returns a :class:`Game` that ends on the right
+    guess or, if the replies contradict each other (a lying B), when no
+    number is left; then ``found`` is False.
+
+Examples
+--------
+>>> [fuzzy(guess, 47).text for guess in (5, 50, 30)]
+['far too small', 'a bit too big', 'too small']
+>>> play(47, direction_only).guesses
+(25, 38, 44, 47)
+>>> play(47, exact).guesses
+(25, 47)
+>>> [worst_case_bound(count) for count in (1, 2, 3, 50, 1000)]
+[1, 2, 2, 6, 10]
 """
 
 from __future__ import annotations
@@ -215,12 +249,12 @@ class Reply:
         >>> Reply(1, band=FUZZY_BANDS[0]).allows(50, np.arange(43, 51))
         array([False, False,  True,  True,  True,  True,  True, False])
         """
-        miss = guess - np.asarray(candidates)
-        allowed = np.sign(miss) == self.direction
+        error = guess - np.asarray(candidates)
+        allowed = np.sign(error) == self.direction
         if self.band is not None:
-            allowed &= self.band.contains(np.abs(miss))
+            allowed &= self.band.contains(np.abs(error))
         if self.difference is not None:
-            allowed &= miss == self.difference
+            allowed &= error == self.difference
         return allowed
 
     def flipped(self) -> Reply:
@@ -239,8 +273,8 @@ Feedback = Callable[[int, int], Reply]
 """How B answers: ``feedback(guess, secret) -> Reply``."""
 
 
-def _miss(guess: object, secret: object) -> int:
-    """Return the loss of one guess, the signed error guess - secret."""
+def _error(guess: object, secret: object) -> int:
+    """Return the error of one guess, e = guess - secret, after checking both."""
     guess, secret = _whole("guess", guess), _whole("secret", secret)
     return int(signed_error(guess, secret)[0])
 
@@ -253,48 +287,29 @@ def direction_only(guess: int, secret: int) -> Reply:
     >>> direction_only(30, 47).text
     'too small'
     """
-    return Reply(int(np.sign(_miss(guess, secret))))
+    return Reply(int(np.sign(_error(guess, secret))))
 
 
 def fuzzy(guess: int, secret: int, bands: Sequence[Band] = FUZZY_BANDS) -> Reply:
-    """B says the direction and a vague degree: "far too small", "a bit too big".
-
-    Parameters
-    ----------
-    guess, secret : int
-        A's guess and B's number.
-    bands : sequence of Band, default FUZZY_BANDS
-        The words for each range of distances ``|guess - secret|``; they must
-        cover 1, 2, 3, ... in order, the last one without an upper limit.
-
-    Returns
-    -------
-    Reply
-        With ``band`` set, unless the guess is right.
-
-    Examples
-    --------
-    >>> [fuzzy(guess, 47).text for guess in (5, 50, 30)]
-    ['far too small', 'a bit too big', 'too small']
-    """
+    """B says the direction and a vague degree: "far too small", "a bit too big"."""
     bands = _check_bands(bands)
-    miss = _miss(guess, secret)
-    if miss == 0:
+    error = _error(guess, secret)
+    if error == 0:
         return Reply(0)
-    band = next(band for band in bands if band.contains(abs(miss)))
-    return Reply(int(np.sign(miss)), band=band)
+    band = next(band for band in bands if band.contains(abs(error)))
+    return Reply(int(np.sign(error)), band=band)
 
 
 def exact(guess: int, secret: int) -> Reply:
-    """B hands back the signed error guess - secret itself.
+    """B hands back the error e = guess - secret itself.
 
     Examples
     --------
     >>> exact(25, 47).difference, exact(25, 47).text
     (-22, 'too small by 22')
     """
-    miss = _miss(guess, secret)
-    return Reply(int(np.sign(miss)), difference=miss)
+    error = _error(guess, secret)
+    return Reply(int(np.sign(error)), difference=error)
 
 
 def sometimes_lying(feedback: Feedback, probability: float, *, seed: int) -> Feedback:
@@ -446,6 +461,17 @@ def replay(guesses: Sequence[int], *, secret: int, feedback: Feedback = fuzzy) -
     return Game(secret, moves)
 
 
+def _check_game(
+    secret: object, first_guess: object, low: object, high: object
+) -> tuple[int, int, NDArray[np.int64]]:
+    """Check the arguments of :func:`play`; return secret, first guess, candidates."""
+    low, high = _range(low, high)
+    secret = _in_range("secret", secret, low, high)
+    candidates = np.arange(low, high + 1)
+    guess = middle(candidates) if first_guess is None else first_guess
+    return secret, _in_range("first_guess", guess, low, high), candidates
+
+
 def play(
     secret: int,
     feedback: Feedback,
@@ -454,39 +480,9 @@ def play(
     low: int = LOW,
     high: int = HIGH,
 ) -> Game:
-    """Play one game: A guesses the middle of what is still possible until right.
-
-    Parameters
-    ----------
-    secret : int
-        B's number, in [low, high].
-    feedback : callable
-        How B answers, e.g. :func:`direction_only`, :func:`fuzzy` or
-        :func:`exact`.
-    first_guess : int, optional
-        The initialization; default the middle of [low, high].
-    low, high : int, default 1 and 50
-        The range B chooses from.
-
-    Returns
-    -------
-    Game
-        It ends on a right guess, or, if the replies contradict each other
-        (a lying B), when no number is left; then ``found`` is False.
-
-    Examples
-    --------
-    >>> play(47, direction_only).guesses
-    (25, 38, 44, 47)
-    >>> play(47, exact).guesses
-    (25, 47)
-    """
-    low, high = _range(low, high)
-    secret = _in_range("secret", secret, low, high)
-    candidates = np.arange(low, high + 1)
-    guess = middle(candidates) if first_guess is None else first_guess
-    guess = _in_range("first_guess", guess, low, high)
-    moves: list[Move] = []
+    """Play one game: A guesses the middle of what is still possible until right."""
+    secret, guess, candidates = _check_game(secret, first_guess, low, high)
+    moves = []
     while True:
         reply = feedback(guess, secret)
         moves.append(Move(guess, reply))
@@ -494,6 +490,23 @@ def play(
         if reply.direction == 0 or candidates.size == 0:
             return Game(secret, tuple(moves))
         guess = middle(candidates)
+
+
+def _check_count(count: object) -> int:
+    """Return ``count`` if it is a whole number of at least 1."""
+    count = _whole("count", count)
+    if count < 1:
+        raise ValueError(f"count must be at least 1 (one number to find), got {count}")
+    return count
+
+
+def worst_case_bound(count: int) -> int:
+    """Return the fewest guesses that settle ``count`` numbers in the worst case."""
+    count = _check_count(count)
+    guesses = 0
+    while 2**guesses - 1 < count:  # k guesses settle at most 2**k - 1 numbers
+        guesses += 1
+    return guesses
 
 
 def guesses_needed(
@@ -586,13 +599,10 @@ class StrategyResult:
         return float(self.guesses.mean())
 
 
-COLUMNS = (
-    "feedback",
-    "different replies to the first guess",
-    "worst case (guesses)",
-    "mean (guesses)",
-)
-"""The column titles of a :class:`Comparison` table."""
+COLUMNS = ("feedback", "replies", "worst", "mean")
+"""The column titles of a :class:`Comparison` table: the kind of feedback, how
+many different replies the first guess can draw, and the worst and mean
+number of guesses over every secret."""
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ which direction), and the aim is moved against it. This module rebuilds the
 example in four parts:
 
 1. The original's five-shot record (:data:`FIVE_SHOTS`): each shot as a ring
-   and a bearing, placed on a :class:`Target` whose ten rings have equal
-   widths; the score deficits 10 - ring are derived from it.
+   and a direction angle, placed on a :class:`Target` whose ten rings have
+   equal widths; the score deficits 10 - ring are derived from it.
 2. A simulated :class:`Rifle` with a sight offset the shooter does not know and
-   a random disturbance on every shot. :func:`shoot` corrects the aim round by
-   round with :func:`nnbasics.descent_step`.
+   a random disturbance on every shot. :func:`zero_in` corrects the aim round
+   by round by gradient descent; :func:`shoot` runs one seeded session of it.
 3. Bursts of several shots per round, and :func:`compare_bursts`, which
    measures over many seeded runs how the burst size damps the noise of the
    aim: the mini-batch idea.
@@ -18,8 +18,55 @@ example in four parts:
    numbers, one pass per input) and :func:`reverse_mode_gradient` (a tiny
    tape, one backward pass for all inputs), applied to :func:`aim_loss`.
 
-Lengths on the target are in centimetres; the centre of the target is (0, 0),
-x points right and y points up.
+Units and conventions, used everywhere in this module:
+
+* Every position and distance on the target is in centimetres. The centre of
+  the target is (0, 0), x points right and y points up.
+* A direction on the target is an angle in degrees, counted counter-clockwise
+  from the positive x axis (3 o'clock): 90° is straight up (12 o'clock),
+  180° is straight left (9 o'clock).
+* The shooter's *aim* is the point on the target the rifle is pointed at
+  (cm). A correction moves that point; at the range of 100 m, turning the
+  rifle by one milliradian moves it by 10 cm, which is how :func:`aim_loss`
+  turns angles at the rifle into centimetres on the target.
+* The **error** of a shot is its signed miss, the vector e = hit - centre =
+  hit; its length is the shot's *gap* (:func:`gaps`). The **loss** of a
+  burst is the mean squared error, the mean of the squared gaps
+  (:func:`mean_squared_gap`), and for a single shot simply its squared gap.
+  The original scores a burst by its mean gap (:func:`mean_gap`), which the
+  book keeps as a readable score in centimetres.
+
+:func:`aim_loss` and :func:`zero_in`, which the chapter shows, keep their
+docstrings to one line; their arguments are these.
+
+``aim_loss(azimuth, elevation, *, sight_offset=SIGHT_OFFSET, distance=RANGE)``
+    The two angles of the rifle in milliradians (left-right and up-down).
+    Turning the rifle by an angle moves the point it aims at by
+    distance·tan(angle) on the target; the hit is that plus the sight offset
+    (cm), and the loss is its squared gap (cm²). Works on plain numbers,
+    :class:`Dual` numbers and :class:`Node` numbers alike.
+``zero_in(rifle, disturbances, initial_aim, learning_rate, gradient=...)``
+    Runs many sessions at once. ``disturbances`` has shape
+    (runs, rounds, burst, 2), as drawn by :meth:`Rifle.disturbances`;
+    ``initial_aim`` is the first aim point (x, y); every round the aim steps
+    by -learning_rate·gradient, the gradient coming from ``gradient(hits)``
+    (by default :func:`squared_gap_gradient`). Returns the aims, shape
+    (runs, rounds + 1, 2), the hits, shape (runs, rounds, burst, 2), and the
+    gradients, shape (runs, rounds, 2).
+
+Examples
+--------
+Aimed straight (both angles 0), the rifle hits at its sight offset, 15 cm
+from the centre:
+
+>>> aim_loss(0.0, 0.0, sight_offset=(-12.0, 9.0))
+225.0
+
+Without disturbance, each round with learning rate 0.25 halves the miss:
+
+>>> aims, hits, _ = zero_in(Rifle(spread=0.0), np.zeros((1, 3, 1, 2)), (0, 0), 0.25)
+>>> gaps(hits[0, :, 0]).tolist()
+[15.0, 7.5, 3.75]
 """
 
 from __future__ import annotations
@@ -33,7 +80,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive, positive_int
-from nnbasics.descent import descent_step
 from nnbasics.loss import squared_error_derivative
 
 RINGS = 10
@@ -44,6 +90,9 @@ RING_WIDTH = 2.0
 
 RANGE = 10_000.0
 """The distance from rifle to target, in centimetres (100 m)."""
+
+MILLIRADIAN = 1e-3
+"""One milliradian in radians: the unit of the rifle's aim angles."""
 
 SIGHT_OFFSET = (-12.0, 9.0)
 """Where the book's rifle hits, on average, when aimed at the centre (cm)."""
@@ -68,16 +117,17 @@ def _check_ring(name: str, ring: int) -> int:
 
 @dataclass(frozen=True)
 class Shot:
-    """One hit as a shooter reports it: the ring it scored and its bearing.
+    """One hit as a shooter reports it: the ring it scored and its direction.
 
     Parameters
     ----------
     ring : int
         The score, 1 (outermost ring) to 10 (bullseye).
-    bearing : float or None
+    angle : float or None
         The direction of the hit as seen from the centre, in degrees
-        counter-clockwise from "right" (90 is straight up, 180 is left).
-        ``None`` only for the bullseye, which the book places at the centre.
+        counter-clockwise from the positive x axis (3 o'clock): 90 is
+        straight up, 180 is straight left. ``None`` only for the bullseye,
+        which the book places at the centre.
 
     Examples
     --------
@@ -90,19 +140,19 @@ class Shot:
     """
 
     ring: int
-    bearing: float | None = None
+    angle: float | None = None
 
     def __post_init__(self) -> None:
         _check_ring("ring", self.ring)
-        if self.bearing is None:
+        if self.angle is None:
             if self.ring != RINGS:
                 raise ValueError(
-                    f"bearing is missing for a hit in ring {self.ring}: only a "
+                    f"angle is missing for a hit in ring {self.ring}: only a "
                     f"bullseye (ring {RINGS}) may leave it out"
                 )
         else:
-            bearing = float(as_data("bearing", self.bearing, ndim=0))
-            object.__setattr__(self, "bearing", bearing)
+            angle = float(as_data("angle", self.angle, ndim=0))
+            object.__setattr__(self, "angle", angle)
 
     @property
     def deficit(self) -> int:
@@ -111,8 +161,8 @@ class Shot:
 
     @property
     def direction(self) -> str:
-        """The bearing in words, as a shooter says it (see :func:`direction_name`)."""
-        return direction_name(None if self.ring == RINGS else self.bearing)
+        """The direction in words, as the original says it (:func:`direction_name`)."""
+        return direction_name(None if self.ring == RINGS else self.angle)
 
 
 FIVE_SHOTS = (
@@ -126,13 +176,14 @@ FIVE_SHOTS = (
 left 45°, ring 6 upper left 15°, ring 7 left, ring 8 lower left 15°, bullseye."""
 
 
-def direction_name(bearing: float | None) -> str:
-    """Say a bearing the way the original does: "upper left 15°", "left", ...
+def direction_name(angle: float | None) -> str:
+    """Say a direction the way the original does: "upper left 15°", "left", ...
 
     Parameters
     ----------
-    bearing : float or None
-        Degrees counter-clockwise from "right"; ``None`` means the centre.
+    angle : float or None
+        Degrees counter-clockwise from the positive x axis (3 o'clock);
+        ``None`` means the centre.
 
     Returns
     -------
@@ -145,9 +196,9 @@ def direction_name(bearing: float | None) -> str:
     >>> [direction_name(b) for b in (135, 165, 180, 195, None)]
     ['upper left 45°', 'upper left 15°', 'left', 'lower left 15°', 'centre']
     """
-    if bearing is None:
+    if angle is None:
         return "centre"
-    angle = round((float(bearing) + 180.0) % 360.0 - 180.0, 6)  # in [-180, 180)
+    angle = round((float(angle) + 180.0) % 360.0 - 180.0, 6)  # in [-180, 180)
     if abs(angle) == 90.0:
         return "up" if angle > 0 else "down"
     if abs(angle) < 90.0:
@@ -217,7 +268,7 @@ class Target:
         """Turn reported shots into positions (x, y) on this target.
 
         Each hit goes to the middle of its ring's band, in the direction of its
-        bearing; a bullseye goes to the centre.
+        angle; a bullseye goes to the centre.
 
         Parameters
         ----------
@@ -241,7 +292,7 @@ class Target:
             if shot.ring == RINGS:
                 continue
             inner, outer = self.band(shot.ring)
-            angle = math.radians(shot.bearing)
+            angle = math.radians(shot.angle)
             positions[row] = (
                 0.5 * (inner + outer) * np.array([math.cos(angle), math.sin(angle)])
             )
@@ -273,26 +324,20 @@ def score_deficits(shots: Iterable[Shot]) -> NDArray[np.int64]:
 
 
 def record_table(shots: Iterable[Shot], target: Target) -> str:
-    """Return the record as a Markdown table: ring, direction, position, gap.
+    """Return the record as a narrow Markdown table: shot, ring, direction, gap.
 
     Examples
     --------
-    >>> print(record_table([Shot(7, 180.0)], Target(2.0)).splitlines()[2])
-    | 1 | 7 | left | 180 | -7.0 | 0.0 | 7.0 | 3 |
+    >>> print(record_table([Shot(7, 180.0)], Target(2.0)))
+    | shot | ring | direction | gap (cm) |
+    |---:|---:|:---|---:|
+    | 1 | 7 | left | 7.0 |
     """
     shots = _check_shots(shots)
-    positions = target.place(shots)
-    rows = [
-        "| shot | ring | direction | bearing (°) | x (cm) | y (cm) | gap (cm) "
-        "| deficit |",
-        "|---:|---:|:---|---:|---:|---:|---:|---:|",
-    ]
-    for number, (shot, (x, y)) in enumerate(zip(shots, positions, strict=True), 1):
-        bearing = "—" if shot.ring == RINGS else f"{shot.bearing:g}"
-        rows.append(
-            f"| {number} | {shot.ring} | {shot.direction} | {bearing} "
-            f"| {x:.1f} | {y:.1f} | {math.hypot(x, y):.1f} | {shot.deficit} |"
-        )
+    distances = gaps(target.place(shots))
+    rows = ["| shot | ring | direction | gap (cm) |", "|---:|---:|:---|---:|"]
+    for number, (shot, gap) in enumerate(zip(shots, distances, strict=True), 1):
+        rows.append(f"| {number} | {shot.ring} | {shot.direction} | {gap:.1f} |")
     return "\n".join(rows)
 
 
@@ -309,7 +354,7 @@ def _as_hits(hits: ArrayLike) -> NDArray[np.float64]:
 
 
 def gaps(hits: ArrayLike) -> NDArray[np.float64]:
-    """Measure the error of each shot: its distance from the centre of the target.
+    """Return each shot's gap: the length of its error, its distance from the centre.
 
     Parameters
     ----------
@@ -319,7 +364,7 @@ def gaps(hits: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     numpy.ndarray
-        One distance per hit, shape (...).
+        One distance per hit, shape (...), in cm.
 
     Examples
     --------
@@ -331,7 +376,7 @@ def gaps(hits: ArrayLike) -> NDArray[np.float64]:
 
 
 def mean_gap(hits: ArrayLike) -> NDArray[np.float64] | float:
-    """Score a burst by its loss: the mean distance of its hits from the centre.
+    """Score a burst the original's way: the mean gap of its hits, in cm.
 
     Parameters
     ----------
@@ -351,17 +396,44 @@ def mean_gap(hits: ArrayLike) -> NDArray[np.float64] | float:
     hits = _as_hits(hits)
     if hits.ndim < 2:
         raise ValueError(f"hits must hold a burst, shape (burst, 2), got {hits.shape}")
-    loss = gaps(hits).mean(axis=-1)
+    score = gaps(hits).mean(axis=-1)
+    return float(score) if score.ndim == 0 else score
+
+
+def mean_squared_gap(hits: ArrayLike) -> NDArray[np.float64] | float:
+    """Return a burst's loss: the mean squared error, the mean of the squared gaps.
+
+    For a single shot it is that shot's squared gap, in cm².
+
+    Parameters
+    ----------
+    hits : array_like
+        One burst, shape (burst, 2), or many, shape (..., burst, 2).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        One number per burst, in cm².
+
+    Examples
+    --------
+    >>> mean_squared_gap([[3.0, 4.0], [0.0, -2.0], [1.0, 0.0]])
+    10.0
+    """
+    hits = _as_hits(hits)
+    if hits.ndim < 2:
+        raise ValueError(f"hits must hold a burst, shape (burst, 2), got {hits.shape}")
+    loss = (gaps(hits) ** 2).mean(axis=-1)
     return float(loss) if loss.ndim == 0 else loss
 
 
 def squared_gap_gradient(hits: ArrayLike) -> NDArray[np.float64]:
-    """Gradient, with respect to the aim, of the burst's mean squared gap.
+    """Gradient, with respect to the aim, of the burst's loss (mean squared gap).
 
     A hit lands at aim + sight offset + disturbance, so moving the aim moves
     every hit by the same amount: d(hit)/d(aim) is the identity, and the
     gradient of the mean of ‖hit‖² is the mean of 2·hit, twice the burst's
-    mean miss. It is a vector: it says how far and in which direction.
+    mean error. It is a vector: it says how far and in which direction.
 
     Parameters
     ----------
@@ -509,25 +581,40 @@ class Rifle:
 GradientRule = Callable[[ArrayLike], NDArray[np.float64]]
 
 
-def _simulate(
+def _check_practice(
+    disturbances: ArrayLike, initial_aim: ArrayLike, learning_rate: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Check the arguments of :func:`zero_in`; return them as arrays."""
+    disturbances = as_data("disturbances", disturbances, ndim=4)
+    if disturbances.shape[-1] != 2:
+        raise ValueError(
+            "disturbances must have shape (runs, rounds, burst, 2), got "
+            f"{disturbances.shape}: draw them with Rifle.disturbances"
+        )
+    positive("learning_rate", learning_rate)
+    return disturbances, _check_aim(initial_aim)
+
+
+def zero_in(
     rifle: Rifle,
-    disturbances: NDArray[np.float64],
-    initial_aim: NDArray[np.float64],
+    disturbances: ArrayLike,
+    initial_aim: ArrayLike,
     learning_rate: float,
-    gradient: GradientRule,
+    gradient: GradientRule = squared_gap_gradient,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Run many sessions at once: disturbances has shape (runs, rounds, burst, 2)."""
+    """Fire round after round, stepping the aim against the gradient after each."""
+    disturbances, initial_aim = _check_practice(
+        disturbances, initial_aim, learning_rate
+    )
     runs, rounds = disturbances.shape[:2]
     aims = np.empty((runs, rounds + 1, 2))
     hits = np.empty_like(disturbances)
     gradients = np.empty((runs, rounds, 2))
-    aims[:, 0] = initial_aim  # 1. initialize: aim at the centre, note the posture
+    aims[:, 0] = initial_aim  # initialization
     for r in range(rounds):
-        hits[:, r] = rifle.fire(aims[:, r], disturbances[:, r])  # 2. the bullets fly
-        gradients[:, r] = gradient(hits[:, r])  # 3.-4. pull the target back, read it
-        aims[:, r + 1] = descent_step(  # 5. move the aim against the miss
-            aims[:, r].ravel(), gradients[:, r].ravel(), learning_rate
-        ).reshape(runs, 2)
+        hits[:, r] = rifle.fire(aims[:, r], disturbances[:, r])  # forward: they fly
+        gradients[:, r] = gradient(hits[:, r])  # pull the target back and read it
+        aims[:, r + 1] = aims[:, r] - learning_rate * gradients[:, r]  # descent
     return aims, hits, gradients
 
 
@@ -571,7 +658,12 @@ class Session:
 
     @property
     def losses(self) -> NDArray[np.float64]:
-        """Each round's loss: the mean gap of its burst (its error, for one shot)."""
+        """Each round's loss: the mean squared gap of its burst, in cm²."""
+        return np.atleast_1d(mean_squared_gap(self.hits))
+
+    @property
+    def mean_gaps(self) -> NDArray[np.float64]:
+        """Each round's mean gap in cm (for one shot, simply its gap)."""
         return np.atleast_1d(mean_gap(self.hits))
 
     @property
@@ -592,9 +684,10 @@ def shoot(
 ) -> Session:
     """Shoot ``rounds`` bursts, correcting the aim by gradient descent after each.
 
-    Every round: fire a burst (forward), measure the gaps (loss), take the
-    gradient of the loss with respect to the aim (backpropagation), and step
-    the aim against it with :func:`nnbasics.descent_step` (gradient descent).
+    A thin wrapper around :func:`zero_in` for one run: every round, fire a
+    burst (forward), read the hits off the target and take the gradient of
+    the loss with respect to the aim (backpropagation), and step the aim
+    against it (gradient descent).
 
     Parameters
     ----------
@@ -622,7 +715,7 @@ def shoot(
     Examples
     --------
     >>> session = shoot(Rifle(), rounds=10, seed=2)
-    >>> bool(session.losses[0] > 10 > 3 > session.losses[-1])
+    >>> bool(session.mean_gaps[0] > 10 > 3 > session.mean_gaps[-1])
     True
     """
     rounds = positive_int("rounds", rounds)
@@ -630,7 +723,7 @@ def shoot(
     learning_rate = positive("learning_rate", learning_rate)
     initial_aim = _check_aim(initial_aim)
     disturbances = rifle.disturbances(rounds, burst, seed=seed)
-    aims, hits, gradients = _simulate(
+    aims, hits, gradients = zero_in(
         rifle, disturbances[np.newaxis], initial_aim, learning_rate, gradient
     )
     return Session(rifle, aims[0], hits[0], gradients[0], learning_rate, int(seed))
@@ -704,8 +797,7 @@ class BurstComparison:
             (:func:`predicted_spread`).
         """
         rows = [
-            f"| burst size | spread of the aim after {self.rounds} rounds (cm) "
-            "| predicted (cm) | spread · √burst (cm) |",
+            "| burst | spread (cm) | predicted (cm) | spread × √burst |",
             "|---:|---:|---:|---:|",
         ]
         for burst, measured in zip(self.bursts, self.final_spread, strict=True):
@@ -766,9 +858,7 @@ def compare_bursts(
         disturbances = np.stack(
             [rifle.disturbances(rounds, burst, seed=s) for s in seeds]
         )
-        aims, _, _ = _simulate(
-            rifle, disturbances, np.zeros(2), learning_rate, squared_gap_gradient
-        )
+        aims, _, _ = zero_in(rifle, disturbances, np.zeros(2), learning_rate)
         mean_points.append(aims + np.asarray(rifle.sight_offset))
     return BurstComparison(
         bursts=np.array(bursts, dtype=np.int64),
@@ -938,22 +1028,9 @@ def aim_loss(
     sight_offset: tuple[float, float] = SIGHT_OFFSET,
     distance: float = RANGE,
 ) -> Dual | Node | float:
-    """Compute the squared gap of a noiseless shot from the two aim angles.
-
-    The bullet flies ``distance`` cm; turning the rifle by an angle (in
-    milliradians) moves the hit by distance·tan(angle). The hit is that plus
-    the sight offset; the loss is its squared distance from the centre. Works
-    on plain numbers, :class:`Dual` numbers and :class:`Node` numbers alike.
-
-    Examples
-    --------
-    Aimed straight (both angles 0), the rifle hits at the sight offset:
-
-    >>> aim_loss(0.0, 0.0, sight_offset=(-12.0, 9.0))
-    225.0
-    """
-    x = distance * _tan(0.001 * azimuth) + sight_offset[0]
-    y = distance * _tan(0.001 * elevation) + sight_offset[1]
+    """Squared gap (cm²) of a noiseless shot fired at two angles in milliradians."""
+    x = distance * _tan(MILLIRADIAN * azimuth) + sight_offset[0]  # cm on the target
+    y = distance * _tan(MILLIRADIAN * elevation) + sight_offset[1]
     return x * x + y * y
 
 

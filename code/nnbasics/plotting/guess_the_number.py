@@ -56,7 +56,7 @@ def narrowing(game: Game, *, low: int = LOW, high: int = HIGH) -> Figure:
     """
     numbers = np.arange(low, high + 1)
     rows = len(game.moves) + 1
-    figure = new_figure(6.4, 0.85 * rows + 0.9)
+    figure = new_figure(4.8, 0.85 * rows + 1.0)
     axes = figure.axes[0]
     with book_style():
         for row in range(rows):
@@ -71,12 +71,10 @@ def narrowing(game: Game, *, low: int = LOW, high: int = HIGH) -> Figure:
                 linewidth=0,
             )
             if row == 0:
-                label = f"before any guess: {possible.size} numbers possible"
+                label = f"before any guess: {possible.size} possible"
             else:
                 guess, reply = game.moves[row - 1]
-                label = (
-                    f"A guesses {guess}, B: “{reply.text}” → {possible.size} possible"
-                )
+                label = f"guess {guess}, “{reply.text}”: {possible.size} possible"
                 axes.plot(
                     guess,
                     row,
@@ -91,7 +89,7 @@ def narrowing(game: Game, *, low: int = LOW, high: int = HIGH) -> Figure:
                 low - 0.45,
                 row - 0.32,
                 label,
-                fontsize=10,
+                fontsize=11,
                 color=INK,
                 va="bottom",
                 ha="left",
@@ -112,9 +110,7 @@ def narrowing(game: Game, *, low: int = LOW, high: int = HIGH) -> Figure:
         axes.grid(False)
         axes.spines["left"].set_visible(False)
         axes.set_xlabel("the numbers B may have chosen")
-        axes.legend(
-            loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=9, borderaxespad=0.1
-        )
+        axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1)
     return figure
 
 
@@ -142,8 +138,8 @@ def guesses_per_secret(comparison: Comparison) -> Figure:
     """
     results = comparison.results
     figure = new_figure(
-        6.4,
-        1.9 * len(results) + 0.7,
+        4.8,
+        1.9 * len(results) + 0.9,
         nrows=len(results),
         sharex=True,
         sharey=True,
@@ -162,19 +158,11 @@ def guesses_per_secret(comparison: Comparison) -> Figure:
                 fontsize=11,
             )
             axes.set_ylabel("guesses")
-        figure.legend(
-            [mean_line],
-            ["mean over all secrets"],
-            loc="outside upper right",
-            fontsize=9,
-        )
+        figure.legend([mean_line], ["mean over all secrets"], loc="outside upper right")
         top = max(result.worst for result in results)
         figure.axes[0].set_ylim(0, top + 0.6)
         figure.axes[0].set_yticks(np.arange(0, top + 1, 2 if top > 6 else 1))
-        figure.axes[-1].set_xlabel(
-            f"B's secret number (every game starts with the guess "
-            f"{comparison.first_guess})"
-        )
+        figure.axes[-1].set_xlabel(f"B's secret (first guess {comparison.first_guess})")
         figure.axes[-1].set_xlim(comparison.low - 0.8, comparison.high + 0.8)
         for axes in figure.axes:
             axes.grid(axis="x", visible=False)

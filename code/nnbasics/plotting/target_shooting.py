@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
-from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
+from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullLocator
 
 from nnbasics.examples.target_shooting import (
     RINGS,
@@ -75,7 +75,7 @@ def draw_target(axes: Axes, target: Target) -> None:
             )  # fmt: skip
             if ring < RINGS:
                 middle = outer - 0.5 * target.ring_width
-                axes.text(middle, 0, str(ring), ha="center", va="center", fontsize=8,
+                axes.text(middle, 0, str(ring), ha="center", va="center", fontsize=11,
                           color=MUTED, zorder=1)  # fmt: skip
         limit = 1.05 * target.radius
         axes.set_xlim(-limit, limit)
@@ -90,8 +90,8 @@ def _number(axes: Axes, point: np.ndarray, text: str) -> None:
     """Write ``text`` just outside ``point``, on the side away from the centre."""
     distance = float(np.hypot(*point))
     outward = point / distance if distance > 0 else np.array([0.7, 0.7])
-    axes.annotate(text, point, xytext=tuple(9 * outward), textcoords="offset points",
-                  ha="center", va="center", fontsize=9, fontweight="bold", color=INK,
+    axes.annotate(text, point, xytext=tuple(10 * outward), textcoords="offset points",
+                  ha="center", va="center", fontsize=11, fontweight="bold", color=INK,
                   zorder=5)  # fmt: skip
 
 
@@ -105,8 +105,9 @@ def shot_record(shots: Sequence[Shot], target: Target) -> Figure:
     """Figure 2-2: the five-shot record with its errors and corrections.
 
     Each hit is numbered in firing order; a red line joins it to the centre
-    (its error) and a green arrow leads to the next hit (the aim change the
-    shooter made after reading it).
+    (the length of its error, the gap) and a green arrow leads to the next hit
+    (the correction the shooter made after reading it, if the rifle itself
+    behaved the same on both shots).
 
     Parameters
     ----------
@@ -126,7 +127,7 @@ def shot_record(shots: Sequence[Shot], target: Target) -> Figure:
     1.0
     """
     hits = target.place(shots)
-    figure = new_figure(5.2, 5.0)
+    figure = new_figure(4.8, 5.6)
     axes = figure.axes[0]
     with book_style():
         draw_target(axes, target)
@@ -137,14 +138,14 @@ def shot_record(shots: Sequence[Shot], target: Target) -> Figure:
             _arrow(axes, start, end, GREEN)
         axes.plot(hits[:, 0], hits[:, 1], "o", color=BLUE, markersize=6,
                   markeredgecolor="white", zorder=4)  # fmt: skip
-        axes.legend(
+        figure.legend(
             handles=[
                 Line2D([], [], marker="o", linestyle="", color=BLUE,
                        label="hit, in order"),
-                Line2D([], [], color=RED, label="error: hit to centre"),
-                Line2D([], [], color=GREEN, marker=">", label="correction: next aim"),
+                Line2D([], [], color=RED, label="error: centre to hit"),
+                Line2D([], [], color=GREEN, marker=">", label="correction"),
             ],
-            loc="lower right", fontsize=9, frameon=True, framealpha=0.9,
+            loc="outside lower center", ncols=2, frameon=False,
         )  # fmt: skip
         axes.set_title("Five single shots (Figure 2-2)")
     return figure
@@ -166,7 +167,7 @@ def single_shots(session: Session, target: Target, numbered: int = 5) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Left: the hits on the target, joined in firing order. Right: each
+        Top: the hits on the target, joined in firing order. Bottom: each
         shot's gap from the centre.
 
     Examples
@@ -182,7 +183,7 @@ def single_shots(session: Session, target: Target, numbered: int = 5) -> Figure:
             f"{session.burst}: draw it with bursts() instead"
         )
     hits = session.hits[:, 0]
-    figure = new_figure(7.0, 3.6, ncols=2, width_ratios=(1.0, 1.0))
+    figure = new_figure(4.8, 8.4, nrows=2, height_ratios=(1.6, 1.0))
     on_target, gap_axes = figure.axes
     shots = np.arange(1, session.rounds + 1)
     with book_style():
@@ -193,14 +194,16 @@ def single_shots(session: Session, target: Target, numbered: int = 5) -> Figure:
         for number, hit in zip(shots[:numbered], hits[:numbered], strict=True):
             _number(on_target, hit, str(number))
         on_target.set_title(f"{session.rounds} single shots (seed {session.seed})")
-        gap_axes.plot(shots, session.losses, "o-", color=BLUE, label="gap of the shot")
+        gap_axes.plot(
+            shots, session.mean_gaps, "o-", color=BLUE, label="gap of the shot"
+        )
         gap_axes.axhline(target.ring_width, color=MUTED, linestyle="--", linewidth=1.2,
                          label="edge of the bullseye")  # fmt: skip
         gap_axes.set_xlabel("shot")
         gap_axes.set_ylabel("gap from the centre (cm)")
         gap_axes.set_ylim(bottom=0)
         gap_axes.set_xticks(shots)
-        gap_axes.legend(fontsize=9)
+        gap_axes.legend()
         gap_axes.set_title("The error of each shot")
     return figure
 
@@ -235,7 +238,7 @@ def bursts(session: Session, target: Target, rounds: int = 5) -> Figure:
             f"rounds must be between 1 and {min(session.rounds, len(BURST_COLOURS))} "
             f"for this session, got {rounds}"
         )
-    figure = new_figure(5.2, 5.0)
+    figure = new_figure(4.8, 6.0)
     axes = figure.axes[0]
     handles = []
     with book_style():
@@ -255,8 +258,7 @@ def bursts(session: Session, target: Target, rounds: int = 5) -> Figure:
             Line2D([], [], marker="X", linestyle="", color=MUTED, label="burst mean"),
             Line2D([], [], color=RED, label="mean miss"),
         ]
-        axes.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True,
-                    framealpha=0.9, ncols=2)  # fmt: skip
+        figure.legend(handles=handles, loc="outside lower center", ncols=3)
         axes.set_title(f"Bursts of {session.burst} shots (seed {session.seed})")
     return figure
 
@@ -275,8 +277,8 @@ def spread_by_burst(comparison: BurstComparison, spread: float) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Left: how far the aim is off after each round (root mean square over
-        the runs), one line per burst size. Right: the spread of the final aim
+        Top: how far the aim is off after each round (root mean square over
+        the runs), one line per burst size. Bottom: the spread of the final aim
         against the burst size on log-log axes, with the predicted 1/√burst.
 
     Examples
@@ -286,7 +288,7 @@ def spread_by_burst(comparison: BurstComparison, spread: float) -> Figure:
     >>> spread_by_burst(study, 1.5).axes[1].get_xscale()
     'log'
     """
-    figure = new_figure(7.0, 3.6, ncols=2)
+    figure = new_figure(4.8, 7.0, nrows=2)
     by_round, by_burst = figure.axes
     rounds = np.arange(comparison.rounds + 1)
     with book_style():
@@ -296,9 +298,10 @@ def spread_by_burst(comparison: BurstComparison, spread: float) -> Figure:
                           label=f"burst of {burst}")  # fmt: skip
         by_round.set_yscale("log")
         _plain_log_ticks(by_round, (1.0, 2.0, 5.0))
+        by_round.xaxis.set_major_locator(MaxNLocator(integer=True))
         by_round.set_xlabel("round")
         by_round.set_ylabel("aim off by (cm, RMS over runs)")
-        by_round.legend(fontsize=9)
+        by_round.legend()
         by_round.set_title(f"{comparison.seeds.size} runs each")
 
         sizes = np.geomspace(comparison.bursts.min(), comparison.bursts.max(), 50)
@@ -317,6 +320,6 @@ def spread_by_burst(comparison: BurstComparison, spread: float) -> Figure:
         _plain_log_ticks(by_burst, (1.0, 2.0, 4.0, 6.0))
         by_burst.set_xlabel("burst size")
         by_burst.set_ylabel(f"spread after {comparison.rounds} rounds (cm)")
-        by_burst.legend(fontsize=9)
+        by_burst.legend()
         by_burst.set_title("Spread of the final aim")
     return figure
