@@ -182,3 +182,31 @@ def test_a_figure_without_alt_text_fails_the_build(book_copy, metadata, reason):
     assert re.search(rf"index\.md: WARNING: image .*{reason}", build.log), build.log[
         -3000:
     ]
+
+
+def test_a_visible_cell_that_glues_fails_the_build_naming_the_chapter(book_copy):
+    page = book_copy / "book" / "black-box.md"
+    # A cell readers see, appended after the chapter's last section.
+    cell = '```{code-cell} ipython3\nfrom myst_nb import glue\n\nglue("x", 1)\n```\n'
+    page.write_text(page.read_text() + "\n" + cell)
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    assert re.search(
+        r"black-box\.md:\d+: WARNING: a visible code cell glues values "
+        r"\(from myst_nb import glue\)",
+        build.log,
+    ), build.log[-3000:]
+
+
+def test_a_raw_html_image_without_alt_text_fails_the_build(book_copy):
+    page = book_copy / "book" / "black-box.md"
+    page.write_text(
+        page.read_text()
+        + "\n```{code-cell} ipython3\nfrom IPython.display import HTML\n\n"
+        "HTML('<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\">')\n```\n"
+    )
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    assert re.search(
+        r"black-box\.md:\d+: WARNING: raw HTML <img> .* has no alt text", build.log
+    ), build.log[-3000:]

@@ -5,10 +5,12 @@
  * when the page loads. A block inside a hidden solution has no size then, so
  * once the solution is opened it scrolls yet cannot be reached (axe:
  * scrollable-region-focusable). Measure each block again whenever its size
- * changes: on opening a solution, on resizing the window.
+ * changes: on opening a solution, on resizing the window. A displayed
+ * formula wider than a phone's column scrolls too, and is treated the same.
  */
 (() => {
-  const selector = "pre, .cell_output > .output, .pst-scrollable-table-container";
+  const selector =
+    "pre, .cell_output > .output, .pst-scrollable-table-container, div.math > math";
   const measure = (entries) => {
     for (const { target } of entries) {
       const scrolls =

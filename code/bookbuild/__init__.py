@@ -7,7 +7,9 @@
   IPython profile of their own, so a writer's startup scripts cannot change
   the book's outputs.
 * :mod:`bookbuild.alt_text` fails the build when an image has no real alt
-  text.
+  text (raw HTML pictures included).
+* :mod:`bookbuild.cells` fails the build when a code cell the reader sees
+  glues values into the prose (bookkeeping belongs in removed cells).
 * :mod:`bookbuild.notebooks` writes a clean Jupyter notebook of every chapter
   (no MyST syntax) to ``notebooks/`` in the site and points the download and
   Colab buttons at it; a directive it cannot translate fails the build.
@@ -44,6 +46,7 @@ from bookbuild import (
     alt_text,
     assets,
     cache,
+    cells,
     incremental,
     kernel,
     mathml,
@@ -62,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     incremental.setup(app)
     parallel.setup(app)
     alt_text.setup(app)
+    cells.setup(app)
     notebooks.setup(app)
     mathml.setup(app)
     meta.setup(app)

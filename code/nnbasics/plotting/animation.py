@@ -9,10 +9,15 @@ the file stays a few tens of kilobytes (no bitmap frames). The text is
 deterministic: the same history gives the same bytes. Readers who ask their
 system for reduced motion (``prefers-reduced-motion``) see the finished path
 instead of the animation.
+
+A page must show the SVG *inline* (:class:`InlineSVG`) for that to work: an
+SVG in an ``<img>`` is a document of its own, which does not see the page's
+reduced-motion setting in every browser, and keeps moving.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -30,7 +35,7 @@ WIDTH = 480
 HEIGHT = 480
 """Height of the picture in SVG pixels."""
 
-PLOT = (58.0, 68.0, WIDTH - 16.0, HEIGHT - 96.0)
+PLOT = (62.0, 82.0, WIDTH - 16.0, HEIGHT - 104.0)
 """The plot area: left, top, right, bottom edges in SVG pixels."""
 
 MAX_LEVELS = 10
@@ -43,11 +48,44 @@ _CONTOUR_INK = "#9a9a9a"
 
 _PixelMap = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
+TEXT_PX = 16
+"""Size of the smallest text in SVG pixels: 11 CSS px or more when the
+picture is drawn 350 px wide on a phone."""
+
 _STYLE = (
     ".nnb-route{stroke-opacity:.3}"
     "@media (prefers-reduced-motion:reduce){.nnb-motion{display:none}"
     ".nnb-route{stroke-opacity:1}}"
 )
+
+
+class InlineSVG:
+    """Show an SVG inside the page rather than as an ``<img>`` file.
+
+    Inline, the SVG's own ``@media (prefers-reduced-motion: reduce)`` rule
+    sees the reader's setting, so :func:`descent_animation` stands still for
+    readers who asked for less motion. Jupyter shows the HTML form; builds
+    that cannot show HTML (PDF, e-book) take the SVG form.
+
+    Parameters
+    ----------
+    svg : str
+        A complete SVG document, such as :func:`descent_animation` returns.
+
+    Examples
+    --------
+    >>> InlineSVG("<svg></svg>")._repr_html_()
+    '<svg></svg>'
+    """
+
+    def __init__(self, svg: str) -> None:
+        self.svg = svg
+
+    def _repr_html_(self) -> str:
+        return self.svg
+
+    def _repr_svg_(self) -> str:
+        return self.svg
 
 
 def descent_animation(
@@ -139,19 +177,25 @@ def descent_animation(
     levels = _levels(surface, history.final_loss, tolerance)
     contours = contour_generator(w1, w2, surface)
 
+    # Ids unique to this picture, so that two of them can share a page.
+    description = _description(history, labels)
+    key = hashlib.sha256(f"{title}{description}".encode()).hexdigest()[:8]
+    ids = f"nnb-{key}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
         f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        'font-family="sans-serif" font-size="13">',
-        f"<title>{_escape(title)}</title>",
-        f"<desc>{_escape(_description(history, labels))}</desc>",
+        f'role="img" aria-labelledby="{ids}-title {ids}-desc" '
+        'style="max-width:100%;height:auto" '
+        f'font-family="sans-serif" font-size="{TEXT_PX}">',
+        f'<title id="{ids}-title">{_escape(title)}</title>',
+        f'<desc id="{ids}-desc">{_escape(description)}</desc>',
         f"<style>{_STYLE}</style>",
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-        f'<text x="{PLOT[0]:g}" y="22" font-size="15" fill="{INK}">'
+        f'<text x="{PLOT[0]:g}" y="24" font-size="{TEXT_PX + 2}" fill="{INK}">'
         f"{_escape(title)}</text>",
-        f'<clipPath id="plot"><rect x="{PLOT[0]:g}" y="{PLOT[1]:g}" '
+        f'<clipPath id="{ids}-plot"><rect x="{PLOT[0]:g}" y="{PLOT[1]:g}" '
         f'width="{PLOT[2] - PLOT[0]:g}" height="{PLOT[3] - PLOT[1]:g}"/></clipPath>',
-        '<g clip-path="url(#plot)" fill="none">',
+        f'<g clip-path="url(#{ids}-plot)" fill="none">',
     ]
     for level in levels:
         parts += _contour(contours, level, to_px, f'stroke="{_CONTOUR_INK}"')
@@ -352,7 +396,7 @@ def _axes(
             x = to_px(np.array([[value, box[2]]]))[0, 0]
             parts.append(
                 f'<path d="M{x:g},{bottom:g} {x:g},{bottom + 5:g}" stroke="{INK}"/>'
-                f'<text x="{x:g}" y="{bottom + 19:g}" text-anchor="middle" '
+                f'<text x="{x:g}" y="{bottom + 20:g}" text-anchor="middle" '
                 f'fill="{INK}">{_tick(value)}</text>'
             )
     for value in locator.tick_values(box[2], box[3]):
@@ -364,7 +408,7 @@ def _axes(
                 f'fill="{INK}">{_tick(value)}</text>'
             )
     parts.append(
-        f'<text x="{(left + right) / 2:g}" y="{bottom + 38:g}" text-anchor="middle" '
+        f'<text x="{(left + right) / 2:g}" y="{bottom + 40:g}" text-anchor="middle" '
         f'fill="{INK}">{_escape(labels[0])}</text>'
     )
     parts.append(
@@ -375,16 +419,14 @@ def _axes(
 
 
 def _legend(levels: list[float], tolerance: float | None) -> list[str]:
-    text = "grey lines join weights of equal loss"
+    text = "grey: equal loss"
     if levels:
-        text += f": {_tick(levels[-1])} (outer) to {_tick(levels[0])} (inner)"
-    parts = [
-        f'<text x="{PLOT[0]:g}" y="42" font-size="12" fill="{MUTED}">{text}</text>'
-    ]
+        text += f", {_tick(levels[-1])} (outer) to {_tick(levels[0])} (inner)"
+    parts = [f'<text x="{PLOT[0]:g}" y="47" fill="{MUTED}">{text}</text>']
     if tolerance is not None:
         parts.append(
-            f'<text x="{PLOT[0]:g}" y="59" font-size="12" fill="{GREEN}">'
-            f"green dashes: the goal, loss = {_tick(tolerance)}</text>"
+            f'<text x="{PLOT[0]:g}" y="68" fill="{GREEN}">'
+            f"green dashes: the goal, loss {_tick(tolerance)}</text>"
         )
     return parts
 
@@ -397,8 +439,8 @@ def _progress_bar(
     total = seconds + HOLD_SECONDS
     last = int(history.steps[shown[-1]])
     return [
-        f'<text x="{left:g}" y="{y - 8:g}" font-size="12" fill="{MUTED}">step 0</text>',
-        f'<text x="{right:g}" y="{y - 8:g}" font-size="12" text-anchor="end" '
+        f'<text x="{left:g}" y="{y - 8:g}" fill="{MUTED}">step 0</text>',
+        f'<text x="{right:g}" y="{y - 8:g}" text-anchor="end" '
         f'fill="{MUTED}">step {last}, loss {history.final_loss:.2g}</text>',
         f'<rect x="{left:g}" y="{y:g}" width="{right - left:g}" height="6" '
         'fill="#e6e6e6"/>',

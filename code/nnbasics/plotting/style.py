@@ -3,6 +3,12 @@
 Figures have an opaque white background and dark ink, so they read the same
 on the theme's light and dark pages; colours come from a colour-blind-safe
 palette (Okabe and Ito) and sizes suit a phone screen.
+
+Sizes for phones: a figure is at most :data:`MAX_WIDTH` inches wide and no
+text in it is smaller than :data:`MIN_TEXT_PT` points. Shown at full column
+width on a 390 px phone (about 350 px), such a figure's smallest text is at
+least 11 CSS pixels tall; the SVG records its smallest text size
+(``data-min-text-pt``) so that the browser tests can check exactly that.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from contextlib import contextmanager
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 INK = "#1a1a1a"
 MUTED = "#6b6b6b"
@@ -26,15 +33,25 @@ YELLOW = "#F0E442"
 
 PALETTE = (BLUE, ORANGE, GREEN, RED, PURPLE, SKY)
 
+MAX_WIDTH = 4.8
+"""The widest figure, in inches (480 px on the page before it scales down)."""
+
+MIN_TEXT_PT = 11.0
+"""The smallest text a figure may hold, in points."""
+
 RC = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "savefig.facecolor": "white",
     "figure.dpi": 100,
     "savefig.dpi": 200,
-    "font.size": 11,
+    "font.size": MIN_TEXT_PT,
     "axes.titlesize": 12,
-    "axes.labelsize": 11,
+    "axes.labelsize": MIN_TEXT_PT,
+    "xtick.labelsize": MIN_TEXT_PT,
+    "ytick.labelsize": MIN_TEXT_PT,
+    "legend.fontsize": MIN_TEXT_PT,
+    "legend.title_fontsize": MIN_TEXT_PT,
     "axes.edgecolor": INK,
     "axes.labelcolor": INK,
     "text.color": INK,
@@ -83,7 +100,21 @@ class BookFigure(Figure):
         buffer = io.StringIO()
         with book_style():
             self.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        return buffer.getvalue()
+        smallest = f' data-min-text-pt="{self.smallest_text_pt():g}"'
+        return buffer.getvalue().replace("<svg ", "<svg" + smallest + " ", 1)
+
+    def smallest_text_pt(self) -> float:
+        """Return the size in points of the smallest text the figure draws.
+
+        Counts every visible, non-empty text: titles, labels, tick labels,
+        legends and annotations. A figure without text gives ``inf``.
+        """
+        sizes = [
+            text.get_fontsize()
+            for text in self.findobj(Text)
+            if text.get_visible() and text.get_text().strip()
+        ]
+        return float(min(sizes, default=float("inf")))
 
     def _repr_svg_(self) -> tuple[str, dict[str, int]]:
         width, height = self.get_size_inches() * 100
@@ -97,13 +128,16 @@ def book_style() -> Iterator[None]:
         yield
 
 
-def new_figure(width: float = 6.4, height: float = 4.0, **subplots: object) -> Figure:
+def new_figure(
+    width: float = MAX_WIDTH, height: float = 3.2, **subplots: object
+) -> Figure:
     """Return a figure in the book's style (not attached to pyplot's state).
 
     Parameters
     ----------
     width, height : float
-        Size in inches; 6.4 × 4 fits a phone at full width.
+        Size in inches; at most :data:`MAX_WIDTH` wide, so that text of
+        :data:`MIN_TEXT_PT` stays readable on a phone.
     **subplots
         Passed to :meth:`matplotlib.figure.Figure.subplots` (e.g. ``ncols=2``).
 
@@ -112,6 +146,12 @@ def new_figure(width: float = 6.4, height: float = 4.0, **subplots: object) -> F
     BookFigure
         With its axes created; it displays itself in Jupyter.
     """
+    if not 0 < width <= MAX_WIDTH:
+        raise ValueError(
+            f"width must be between 0 and {MAX_WIDTH} inches (wider figures shrink "
+            f"their text below {MIN_TEXT_PT:g} pt on a phone), got {width!r}: "
+            "stack panels with nrows= instead of placing them side by side"
+        )
     with book_style():
         figure = BookFigure(figsize=(width, height), layout="constrained")
         figure.subplots(**subplots)
