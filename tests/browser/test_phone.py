@@ -28,7 +28,9 @@ PHONES = {
 }
 
 CUT_OFF_JS = r"""() => {
-  const article = document.querySelector('article') || document.body;
+  // The page's own content; Sphinx's search page and 404 page have none.
+  const article = document.querySelector('article.bd-article')
+    || document.querySelector('main') || document.body;
   const outer = article.getBoundingClientRect();
   const padding = getComputedStyle(article);
   const column = {
@@ -51,8 +53,9 @@ CUT_OFF_JS = r"""() => {
     return null;
   };
   const problems = [];
+  const skipped = '[hidden], details:not([open]), .toggle-hidden, .bd-sidebar-primary';
   for (const el of article.querySelectorAll('table, figure, img, svg, pre, math')) {
-    if (el.closest('[hidden], details:not([open]), .toggle-hidden')) continue;
+    if (el.closest(skipped)) continue;
     if (el.matches('svg') && el.closest('button, a, .headerlink')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0) continue;
