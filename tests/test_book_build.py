@@ -210,3 +210,21 @@ def test_a_raw_html_image_without_alt_text_fails_the_build(book_copy):
     assert re.search(
         r"black-box\.md:\d+: WARNING: raw HTML <img> .* has no alt text", build.log
     ), build.log[-3000:]
+
+
+# Python's way of writing 0.000001 or 6.1 × 10⁻¹³, which a page must not show
+# in its prose (code and program output may).
+PYTHON_EXPONENT = re.compile(r"\b\d+(\.\d+)?e[-+]?\d+\b")
+
+
+@pytest.mark.parametrize("docname", [c for c in CHAPTERS if c != "api"])
+def test_prose_writes_powers_of_ten_as_a_textbook_does(built_book, docname):
+    # (The API reference quotes Python: its signatures may say 1e-06.)
+    page = soup(built_book, docname).select_one("article")
+    for code in page.select("pre, code, .cell_output, .highlight, math, script"):
+        code.decompose()
+    found = PYTHON_EXPONENT.findall(page.get_text(" "))
+    assert not PYTHON_EXPONENT.search(page.get_text(" ")), (
+        f"{docname} shows numbers like 1e-06 in its text ({found[:3]}): glue "
+        "nnbasics.notation.scientific(value) instead"
+    )
