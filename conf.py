@@ -7,8 +7,13 @@ the repository root, and the site is written to ``_build/html``.
 from __future__ import annotations
 
 import subprocess
+import sys
 from importlib.metadata import version as installed_version
 from pathlib import Path
+
+# The book's own Sphinx extension (bookbuild) lives with the book, not in the
+# nnbasics package that readers install.
+sys.path.insert(0, str(Path(__file__).parent / "book" / "_ext"))
 
 # The one place that names the repository: buttons, links and notebooks use it.
 repository_url = "https://github.com/guess-compare-adjust/book"
@@ -59,7 +64,7 @@ extensions = [
 
 # --- what the book's source set is -------------------------------------------
 root_doc = "index"
-exclude_patterns = ["_templates", "_static", "**.ipynb_checkpoints"]
+exclude_patterns = ["_templates", "_static", "_ext", "**.ipynb_checkpoints"]
 templates_path = ["book/_templates"]
 # Outside a git checkout (e.g. a source tarball) pages show no "last updated"
 # date instead of failing the build.

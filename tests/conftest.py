@@ -82,7 +82,7 @@ class Build:
         (``jupyter_execute/`` holds the page's notebook without the glue
         records, so this reads the execution cache.)
         """
-        (cache_dir,) = (self.out / ".jupyter_cache").glob("code-*")
+        cache_dir = self.out / ".jupyter_cache" / "book"
         cache = get_cache(str(cache_dir))
         source = str(self.project / "book" / f"{docname}.md")
         record = cache.get_cached_project_nb(source)
@@ -150,6 +150,21 @@ def run_sphinx(
     the date of ``project``'s last commit (unset outside git), as the
     Makefile sets it; ``env`` adds or overrides environment variables.
     """
+    command, environment = sphinx_command(project, out, *extra, jobs=jobs, env=env)
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=environment
+    )
+    return Build(project, out, result.returncode, result.stdout + result.stderr)
+
+
+def sphinx_command(
+    project: Path,
+    out: Path,
+    *extra: str,
+    jobs: str = "auto",
+    env: Mapping[str, str] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of :func:`run_sphinx`, to run it yourself."""
     command = [
         *(sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going"),
         *("-j", jobs, "-c", str(project), "-d", str(out / "doctrees")),
@@ -160,10 +175,7 @@ def run_sphinx(
     if (epoch := source_date_epoch(project)) is not None:
         environment["SOURCE_DATE_EPOCH"] = epoch
     environment.update(env or {})
-    result = subprocess.run(
-        command, capture_output=True, text=True, check=False, env=environment
-    )
-    return Build(project, out, result.returncode, result.stdout + result.stderr)
+    return command, environment
 
 
 def copy_project(destination: Path) -> Path:

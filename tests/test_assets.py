@@ -272,7 +272,7 @@ def test_icon_stylesheet_covers_every_icon_class_in_the_pages(built_book):
     assert used, "no icon classes found: has the theme changed?"
     missing = {cls: page for cls, page in used.items() if cls not in covered}
     assert not missing, (
-        f"icon classes without an SVG in code/bookbuild/icons/: {missing}"
+        f"icon classes without an SVG in book/_ext/bookbuild/icons/: {missing}"
     )
     for page in all_pages(built_book):
         assert assets.STYLESHEET in page.read_text(encoding="utf-8"), page.name

@@ -14,6 +14,7 @@ shows that every date on the pages is the commit's, never the clock's.
 from __future__ import annotations
 
 import difflib
+import json
 import queue
 import re
 import shutil
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bookbuild import reproducible
-from bookbuild.cache import code_hash
+from bookbuild.cache import MANIFEST, files_hash
 from bookbuild.reproducible import find_paths
 from tests.conftest import (
     CODE_PAGES,
@@ -156,12 +157,13 @@ def changed_since(build: Build, project: Path) -> str | None:
 
     A comparison of two builds means nothing if the working tree was edited
     between them (by a developer, mid-session). This compares what the first
-    build recorded: the hash of ``code/`` in its cache folder's name and the
-    chapters it copied to ``_sources/``.
+    build recorded: the hash of the package files each chapter imported
+    (bookbuild.cache's manifest) and the chapters it copied to ``_sources/``.
     """
-    (cache_dir,) = (build.out / ".jupyter_cache").glob("code-*")
-    if cache_dir.name != f"code-{code_hash(project / 'code')}":
-        return f"code/ changed ({cache_dir.name} in {build.out})"
+    manifest = build.out / ".jupyter_cache" / "book" / MANIFEST
+    for docname, used in json.loads(manifest.read_text(encoding="utf-8")).items():
+        if files_hash(project, used["files"]) != used["files_hash"]:
+            return f"a module {docname} imports changed"
     for source in sorted((build.html_dir / "_sources").rglob("*")):
         if source.is_file():
             name = source.relative_to(build.html_dir / "_sources")

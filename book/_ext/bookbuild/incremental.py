@@ -82,7 +82,7 @@ def _wrap_figure_numbering(app: Sphinx) -> None:
     LOGGER.warning(
         "bookbuild: Sphinx's TocTreeCollector is not listening to env-get-updated "
         "(a new Sphinx?), so figure numbers are no longer kept on no-change "
-        "rebuilds: update code/bookbuild/incremental.py",
+        "rebuilds: update book/_ext/bookbuild/incremental.py",
         type="bookbuild",
         subtype="incremental",
     )

@@ -1,5 +1,8 @@
 """Sphinx extension with the book's own build rules.
 
+* :mod:`bookbuild.freshness` makes sure no build leaves stale pages: a build
+  that was interrupted is followed by a full one, two builds of one folder
+  take turns, and error reports are kept out of the published site.
 * :mod:`bookbuild.cache` keys myst-nb's execution cache on the source of
   ``code/``, so a change to the package re-executes every chapter while a
   prose edit re-executes nothing.
@@ -47,6 +50,7 @@ from bookbuild import (
     assets,
     cache,
     cells,
+    freshness,
     incremental,
     kernel,
     mathml,
@@ -60,6 +64,7 @@ from bookbuild import (
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
+    freshness.setup(app)
     cache.setup(app)
     kernel.setup(app)
     incremental.setup(app)

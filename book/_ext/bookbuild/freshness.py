@@ -1,0 +1,112 @@
+"""Never a stale page: after an interrupted, failed or concurrent build.
+
+Sphinx stores its environment (which pages are up to date) *before* it
+writes the pages. A build stopped in between, by Ctrl-C or a kill, leaves an
+environment that calls every page up to date and HTML that is not, and the
+next build would keep that HTML for good. Three rules close the gaps:
+
+* **A build that did not finish is followed by a full one.** At the start a
+  marker, ``bookbuild-unfinished``, is written next to the doctrees; only a
+  build that reaches its end without an exception removes it. If the marker
+  is still there when the next build starts, that build reads and writes
+  every page again (through Sphinx's ``env-get-outdated`` event), taking the
+  executed outputs from the cache, so nothing is executed twice.
+* **One build of a folder at a time.** A build takes an exclusive lock on
+  ``bookbuild.lock`` next to the doctrees before Sphinx loads its
+  environment; a second build (``make livehtml`` beside ``make html``) waits
+  for the first, says so, and then sees what the first wrote.
+* **Error reports are never published.** When a cell raises, myst-nb writes
+  its traceback to ``<site>/reports/<page>.err.log``. Those files are moved to
+  ``reports/`` beside the site (``_build/reports``) when the build ends, and
+  the reports of an earlier build are removed when the next one starts, so a
+  fixed error leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+from typing import IO
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+MARKER = "bookbuild-unfinished"
+LOCK = "bookbuild.lock"
+REPORTS = "reports"
+
+# The open lock file: the lock lasts as long as the build process.
+_held: dict[str, IO[str]] = {}
+
+
+def reports_folder(app: Sphinx) -> Path:
+    """Where the error reports of the last build are kept (beside the site)."""
+    return Path(app.outdir).parent / REPORTS
+
+
+def _lock(app: Sphinx) -> None:
+    doctrees = Path(app.doctreedir)
+    doctrees.mkdir(parents=True, exist_ok=True)
+    handle = (doctrees / LOCK).open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        LOGGER.info(
+            "bookbuild: another build of %s is running; waiting for it to end",
+            doctrees.parent,
+        )
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    _held[str(doctrees)] = handle
+
+
+def _start(app: Sphinx, config: Config) -> None:
+    # config-inited: before Sphinx loads the environment that another build
+    # may still be writing.
+    _lock(app)
+    marker = Path(app.doctreedir) / MARKER
+    app.bookbuild_unfinished_before = marker.is_file()  # type: ignore[attr-defined]
+    if app.bookbuild_unfinished_before:  # type: ignore[attr-defined]
+        LOGGER.info(
+            "bookbuild: the last build did not finish; every page is read and "
+            "written again (executed outputs come from the cache)"
+        )
+    marker.write_text(f"build started by process {os.getpid()}\n", encoding="utf-8")
+    for old in (Path(app.outdir) / REPORTS, reports_folder(app)):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _everything_if_unfinished(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
+) -> list[str]:
+    if not getattr(app, "bookbuild_unfinished_before", False):
+        return []
+    return sorted(env.found_docs - added - changed - removed)
+
+
+def _finish(app: Sphinx, exception: Exception | None) -> None:
+    published = Path(app.outdir) / REPORTS
+    if published.is_dir():
+        kept = reports_folder(app)
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.move(str(published), str(kept))
+        LOGGER.info("bookbuild: tracebacks of failed cells are in %s", kept)
+    if exception is None:
+        (Path(app.doctreedir) / MARKER).unlink(missing_ok=True)
+
+
+def setup(app: Sphinx) -> None:
+    """Lock the build folder, mark the build unfinished until it ends."""
+    app.connect("config-inited", _start, priority=100)
+    app.connect("env-get-outdated", _everything_if_unfinished)
+    # Before bookbuild.reproducible looks for build paths in the site.
+    app.connect("build-finished", _finish, priority=100)
