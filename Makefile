@@ -1,7 +1,7 @@
 # The book's commands. Start with `make help`.
 #
 # Everything runs inside .venv, created on first use from requirements.lock
-# (exact, hashed versions). Only python3 (>= 3.10) and make are needed.
+# (exact, hashed versions). Only python3 (3.11 or 3.12) and make are needed.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +12,7 @@ JOBS   ?= auto
 SPHINXOPTS ?= -W --keep-going -j $(JOBS)
 # Doctrees stay out of the published folder; -j reads (and executes) pages in
 # parallel, one process per core.
-SPHINX := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees $(SPHINXOPTS)
+SPHINX := $(BIN)/python -m sphinx -c . -d $(BUILD)/doctrees $(SPHINXOPTS)
 # Reproducible builds: whatever would read the clock (Sphinx, matplotlib) uses
 # the date of the last commit instead, so two builds of a commit are identical.
 # Outside a git checkout it stays unset (an empty value would break Sphinx).
@@ -24,41 +24,54 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html test lint linkcheck livehtml lock clean venv bench
+.PHONY: help html test test-fast lint linkcheck livehtml lock clean venv venv-checked bench
 
 help: ## List the targets
 	@echo "Targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(READY): requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.x")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3, 11), (3, 12)) else "Python 3.11 or 3.12 is needed (requirements.lock is made and tested for them), found " + sys.version.split()[0] + ": run make with PYTHON=python3.12 or PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
-venv: $(READY) ## Create .venv with the locked versions (done by every target)
+venv: venv-checked ## Create .venv with the locked versions (done by every target)
 
-html: $(READY) ## Build the site into _build/html (executes changed chapters)
+# Before every target: .venv must be this clone's, made by a supported Python,
+# with the locked versions (tools/check_venv.py says what is wrong). If not, it
+# is made again from requirements.lock, never used as it is.
+venv-checked: $(READY)
+	@$(BIN)/python tools/check_venv.py 2>/dev/null || { \
+	  $(BIN)/python tools/check_venv.py; \
+	  echo "Making .venv again from requirements.lock"; \
+	  rm -rf $(VENV) && $(MAKE) --no-print-directory $(READY) && \
+	  $(BIN)/python tools/check_venv.py; }
+
+html: venv-checked ## Build the site into _build/html (executes changed chapters)
 	$(SPHINX) -b html book $(BUILD)/html
 	@echo "The site is in $(BUILD)/html/index.html"
 
-test: $(READY) ## Run the whole test suite (includes building the book)
+test: venv-checked ## Run the whole test suite (includes building the book)
 	$(BIN)/python -m pytest
+
+test-fast: venv-checked ## The package's tests and doctests only: no book build, no browser
+	$(BIN)/python -m pytest -m "not build and not browser" tests/test_*.py code/nnbasics book/_ext/bookbuild
 
 # pre-commit runs the hooks of .pre-commit-config.yaml (ruff, codespell, the
 # whitespace fixers, YAML/TOML/workflow checks, zizmor) with the tools in .venv:
 # no network, no `pre-commit install` needed. Its cache goes to the build folder.
 # Hooks that fix files (whitespace, ruff format) leave the fix in place; in CI
 # (CI=true) the diff they made is printed too.
-lint: $(READY) ## Run every check of .pre-commit-config.yaml on every file
-	PRE_COMMIT_HOME="$(abspath $(BUILD))/.pre-commit" $(BIN)/pre-commit run --all-files $(if $(CI),--show-diff-on-failure)
+lint: venv-checked ## Run every check of .pre-commit-config.yaml on every file
+	PRE_COMMIT_HOME="$(abspath $(BUILD))/.pre-commit" $(BIN)/python -m pre_commit run --all-files $(if $(CI),--show-diff-on-failure)
 
-linkcheck: $(READY) ## Check every external link of the book (needs the network)
+linkcheck: venv-checked ## Check every external link of the book (needs the network)
 	$(SPHINX) -b linkcheck book $(BUILD)/linkcheck
 
-livehtml: $(READY) ## Preview while editing: rebuilds and reloads on save
-	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees $(SPHINXOPTS) --watch code book $(BUILD)/html
+livehtml: venv-checked ## Preview while editing: rebuilds and reloads on save
+	$(BIN)/python -m sphinx_autobuild -c . -d $(BUILD)/doctrees $(SPHINXOPTS) --watch code book $(BUILD)/html
 
 # The benchmarks (benchmarks/): builds of a copy of the project (cold with
 # -j auto and -j 1, no change, prose, code-cell and code/ edits), then the
@@ -77,8 +90,9 @@ benchmarks/node_modules/.package-lock.json: benchmarks/package.json benchmarks/p
 	cd benchmarks && npm ci --no-audit --no-fund
 	touch $@
 
-lock: $(READY) ## Regenerate requirements.lock from pyproject.toml (needs the network)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \
+lock: venv-checked ## Regenerate requirements.lock from pyproject.toml (needs the network)
+	$(BIN)/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --fork-strategy fewest \
 	  --generate-hashes --custom-compile-command "make lock" --output-file requirements.lock
 	@echo "requirements.lock updated: run 'make html' to install it"
 

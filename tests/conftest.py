@@ -142,6 +142,7 @@ def run_sphinx(
     *extra: str,
     jobs: str = "auto",
     env: Mapping[str, str] | None = None,
+    builder: str = "html",
 ) -> Build:
     """Build ``project``'s book into ``out/html`` as ``make html`` does.
 
@@ -150,7 +151,9 @@ def run_sphinx(
     the date of ``project``'s last commit (unset outside git), as the
     Makefile sets it; ``env`` adds or overrides environment variables.
     """
-    command, environment = sphinx_command(project, out, *extra, jobs=jobs, env=env)
+    command, environment = sphinx_command(
+        project, out, *extra, jobs=jobs, env=env, builder=builder
+    )
     result = subprocess.run(
         command, capture_output=True, text=True, check=False, env=environment
     )
@@ -163,12 +166,13 @@ def sphinx_command(
     *extra: str,
     jobs: str = "auto",
     env: Mapping[str, str] | None = None,
+    builder: str = "html",
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of :func:`run_sphinx`, to run it yourself."""
     command = [
-        *(sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going"),
+        *(sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going"),
         *("-j", jobs, "-c", str(project), "-d", str(out / "doctrees")),
-        *(str(project / "book"), str(out / "html"), *extra),
+        *(str(project / "book"), str(out / builder), *extra),
     ]
     environment = dict(os.environ)
     environment.pop("SOURCE_DATE_EPOCH", None)  # maybe another checkout's

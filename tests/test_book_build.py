@@ -254,3 +254,45 @@ def test_prose_writes_powers_of_ten_as_a_textbook_does(built_book, docname):
         f"{docname} shows numbers like 1e-06 in its text ({found[:3]}): glue "
         "nnbasics.notation.scientific(value) instead"
     )
+
+
+@pytest.mark.parametrize("builder", ["epub", "latex"])
+def test_the_books_extension_works_with_other_builders(book_copy, builder):
+    # Building the PDF and the e-book themselves is another matter; here the
+    # book's extension must simply not be what stops them.
+    build = run_sphinx(book_copy, book_copy / "_build", builder=builder, jobs="1")
+    for crash in ("Extension error", "Theme error", "Exception occurred"):
+        assert crash not in build.log, build.log[-3000:]
+    assert any((book_copy / "_build" / builder).iterdir())
+
+
+def _insert_before_first_cell(page: Path, cell: str) -> None:
+    text = page.read_text(encoding="utf-8")
+    at = text.index("```{code-cell}")
+    page.write_text(text[:at] + cell + "\n" + text[at:], encoding="utf-8")
+
+
+def test_cell_metadata_that_is_not_yaml_names_the_chapter_and_line(book_copy):
+    page = book_copy / "book" / "black-box.md"
+    _insert_before_first_cell(
+        page, "```{code-cell} ipython3\n---\nmystnb: [oops\n---\nx = 1\n```\n"
+    )
+    line = page.read_text().splitlines().index("mystnb: [oops") + 1
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    assert f"black-box.md:{line}: WARNING: the metadata of the code cell" in build.log
+    for crash in ("Exception occurred", "Extension error", "Traceback"):
+        assert crash not in build.log, build.log[-3000:]
+
+
+def test_a_failing_cell_is_reported_alone(book_copy):
+    page = book_copy / "book" / "black-box.md"
+    _insert_before_first_cell(
+        page, "```{code-cell} ipython3\nraise ValueError('on purpose')\n```\n"
+    )
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode != 0
+    warnings = [line for line in build.log.splitlines() if "WARNING:" in line]
+    assert "Executing notebook failed" in warnings[0]
+    assert len(warnings) <= 3, "\n".join(warnings[:20])
+    assert "follow from its failed cell" in build.log

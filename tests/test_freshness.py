@@ -8,6 +8,7 @@ may be left in the site.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import threading
@@ -37,11 +38,19 @@ def _edit(project: Path, text: str = NEW_TEXT) -> None:
 
 
 def _stop_at(project: Path, point: str, signum: int) -> str:
-    """Start a build and send it ``signum`` once it prints ``point``."""
+    """Start a build and send it ``signum`` once it prints ``point``.
+
+    The signal goes to the build's whole process group, its ``-j`` workers
+    included, as Ctrl-C in a terminal (or a killed CI job) does.
+    """
     command, env = sphinx_command(project, project / "_build")
     env["PYTHONUNBUFFERED"] = "1"
     build = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
     )
     seen = b""
     assert build.stdout is not None
@@ -49,11 +58,15 @@ def _stop_at(project: Path, point: str, signum: int) -> str:
     while POINTS[point].encode() not in seen:
         chunk = build.stdout.read1(4096)
         if not chunk or time.monotonic() > deadline:
-            build.kill()
+            os.killpg(build.pid, signal.SIGKILL)
             pytest.fail(f"the build ended before {point!r}:\n{seen.decode()[-3000:]}")
         seen += chunk
-    build.send_signal(signum)
-    rest, _ = build.communicate(timeout=120)
+    os.killpg(build.pid, signum)
+    try:
+        rest, _ = build.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGKILL)
+        pytest.fail(f"the build did not stop on signal {signum}")
     assert build.returncode != 0, "the build was not stopped"
     return (seen + rest).decode(errors="replace")
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.build  # reads the built book
 
 FONT = REPO / "book" / "_static" / "temml" / "book-math.woff2"
 

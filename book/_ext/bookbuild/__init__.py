@@ -12,7 +12,10 @@
 * :mod:`bookbuild.alt_text` fails the build when an image has no real alt
   text (raw HTML pictures included).
 * :mod:`bookbuild.cells` fails the build when a code cell the reader sees
-  glues values into the prose (bookkeeping belongs in removed cells).
+  glues values into the prose (bookkeeping belongs in removed cells), and
+  names the chapter and line of cell metadata that is not valid YAML.
+* :mod:`bookbuild.failures` lets a failing cell's report stand alone: the
+  warnings that only follow from it are left out.
 * :mod:`bookbuild.notebooks` writes a clean Jupyter notebook of every chapter
   (no MyST syntax) to ``notebooks/`` in the site and points the download and
   Colab buttons at it; a directive it cannot translate fails the build.
@@ -50,6 +53,7 @@ from bookbuild import (
     assets,
     cache,
     cells,
+    failures,
     freshness,
     incremental,
     kernel,
@@ -71,6 +75,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     parallel.setup(app)
     alt_text.setup(app)
     cells.setup(app)
+    failures.setup(app)
     notebooks.setup(app)
     mathml.setup(app)
     meta.setup(app)

@@ -198,6 +198,15 @@ THEME_MODE_SCRIPT = (
 # --- the icon stylesheet ------------------------------------------------------------
 
 
+def is_website(app: Sphinx) -> bool:
+    """Whether the build writes the web site (not an e-book or LaTeX).
+
+    The EPUB builder also writes HTML (``builder.format == "html"``), but with
+    its own plain theme: none of the web theme's files are there to trim.
+    """
+    return app.builder.name in {"html", "dirhtml"}
+
+
 def load_icons(folder: Path = ICON_DIR) -> dict[str, str]:
     """Return every ``<name>.svg`` of ``folder`` by name, on one line each."""
     return {
@@ -314,7 +323,7 @@ def static_folder(app: Sphinx) -> Path:
 
 def _write_stylesheets(app: Sphinx) -> None:
     """Generate the icon stylesheet and the trimmed theme stylesheet."""
-    if app.builder.format != "html":
+    if not is_website(app):
         return
     folder = static_folder(app)
     folder.mkdir(parents=True, exist_ok=True)
@@ -573,7 +582,7 @@ def without_unused_rules(css: str, used: Set[str]) -> str:
 
 def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     """Remove the rules no page uses from the theme's stylesheets in the site."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not is_website(app):
         return
     outdir = Path(app.outdir)
     site_files = [
@@ -616,7 +625,7 @@ def _copy_extension_stylesheets(app: Sphinx) -> None:
     later build get: two builds of one commit differed, and a changed
     stylesheet could be served from a browser's cache.
     """
-    if app.builder.format != "html":
+    if not is_website(app):
         return
     from myst_nb.sphinx_ext import add_global_html_resources
     from sphinx_exercise import copy_asset_files
@@ -628,7 +637,7 @@ def _copy_extension_stylesheets(app: Sphinx) -> None:
 
 def _remove_unused_files(app: Sphinx, exception: Exception | None) -> None:
     """Remove Font Awesome's script and fonts from the built site."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not is_website(app):
         return
     static = Path(app.outdir) / "_static"
     for name in UNUSED_FILES:
@@ -637,8 +646,9 @@ def _remove_unused_files(app: Sphinx, exception: Exception | None) -> None:
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
-        if path.parent != static and not any(path.parent.iterdir()):
-            path.parent.rmdir()  # vendor/, now empty
+        parent = path.parent
+        if parent != static and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()  # vendor/, now empty
 
 
 # --- what a page needs -------------------------------------------------------------
@@ -748,7 +758,7 @@ def _trim_page(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    if app.builder.format != "html":
+    if not is_website(app):
         return
     static = Path(app.outdir) / "_static"
     search_as_you_type = (

@@ -112,7 +112,8 @@ def _restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
 
 def _keep_index_entries(app: Sphinx, exception: Exception | None) -> None:
     entries = _index_entries(app.env)
-    if exception is not None or app.builder.format != "html" or entries is None:
+    website = app.builder.name in {"html", "dirhtml"}
+    if exception is not None or not website or entries is None:
         return
     text = json.dumps(entries, indent=0, sort_keys=True)
     path = Path(app.doctreedir) / INDEX_ENTRIES

@@ -1572,6 +1572,15 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
                 subtype="notebook",
             )
             continue
+        except Exception as error:  # jupytext and friends raise many kinds
+            LOGGER.warning(
+                "no notebook for this page: it could not be read (%s)",
+                " ".join(str(error).split())[:300],
+                location=docname,
+                type="bookbuild",
+                subtype="notebook",
+            )
+            continue
         content = notebook_bytes(notebook)
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_bytes() != content:

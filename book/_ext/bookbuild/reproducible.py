@@ -99,7 +99,7 @@ def find_paths(outdir: Path, paths: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _check_no_build_paths(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in {"html", "dirhtml"}:
         return
     for file, path in find_paths(Path(app.outdir), build_paths(app)):
         LOGGER.warning(
