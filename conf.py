@@ -23,10 +23,10 @@ html_baseurl = "https://guess-compare-adjust.github.io/book/"
 
 
 def _built_from_commit() -> str:
-    """The commit the site is built from (short hash), or "unknown" outside git."""
+    """The commit the site is built from (full hash), or "unknown" outside git."""
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
+            ["git", "rev-parse", "HEAD"],
             cwd=Path(__file__).parent,
             capture_output=True,
             text=True,
@@ -37,7 +37,8 @@ def _built_from_commit() -> str:
     return result.stdout.strip()
 
 
-commit = _built_from_commit()
+full_commit = _built_from_commit()
+commit = full_commit[:12]  # as the footer shows it
 
 project = "Guess, Compare, Adjust"
 author = "The Guess, Compare, Adjust authors"
@@ -81,7 +82,11 @@ nb_merge_streams = True
 nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and maths
 bookbuild_code_dir = "code"
 bookbuild_repository_url = repository_url  # clean notebooks install nnbasics from here
-bookbuild_repository_branch = repository_branch
+# A notebook installs the nnbasics of the commit it was built from, so that
+# its code and the package always match (the branch moves on; a commit not).
+bookbuild_repository_branch = (
+    full_commit if full_commit != "unknown" else repository_branch
+)
 bookbuild_notebooks_branch = "notebooks"  # the deploy workflow pushes them there
 
 html_math_renderer = "mathml"  # bookbuild.mathml: no MathJax, works offline
@@ -113,7 +118,7 @@ html_favicon = "book/_static/favicon.svg"
 # temml/temml.css: the maths font and Temml's rules (bookbuild.mathml), on
 # pages with maths only.
 html_css_files = ["book.css", "a11y.css", "temml/temml.css"]
-html_js_files = [("a11y.js", {"defer": "defer"})]
+html_js_files = [("a11y.js", {"defer": "defer"}), ("interactive.js", {"defer": "defer"})]
 html_last_updated_fmt = "%Y-%m-%d"  # from each page's last commit
 html_copy_source = True  # the .md behind the download button
 html_theme_options = {

@@ -31,7 +31,7 @@ from bookbuild.notebooks import (
     myst_to_notebook,
     notebook_bytes,
 )
-from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO, run_sphinx
+from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO, git, run_sphinx
 
 REPOSITORY = "https://github.com/owner/repo"
 BOOK = Book(title="A Book", repository_url=REPOSITORY, repository_branch="main")
@@ -641,3 +641,14 @@ def test_every_notebook_runs_in_a_fresh_kernel(built_book, docname, tmp_path):
         if output.output_type == "error"
     ]
     assert errors == []
+
+
+@pytest.mark.build
+def test_a_built_notebook_installs_the_commit_it_was_built_from(built_book):
+    notebook = json.loads(
+        (built_book.html_dir / "notebooks" / "black-box.ipynb").read_text("utf-8")
+    )
+    install = "".join(notebook["cells"][1]["source"])
+    head = git(REPO, "rev-parse", "HEAD")
+    assert f"@{head}" in install
+    assert "@main" not in install
