@@ -121,7 +121,7 @@ def test_printed_output_merges_the_same_however_the_kernel_chunked_it():
     from myst_nb.core.utils import coalesce_streams
     from nbformat.v4 import new_output
 
-    from bookbuild.streams import deterministic
+    from bookbuild.upstream import deterministic
 
     def stdout(*texts):
         return [new_output("stream", name="stdout", text=t) for t in texts]

@@ -22,3 +22,56 @@ def test_jupyter_cache_still_truncates_in_two_queries():
     )
     bookbuild.upstream.switch_off_cache_truncation()
     assert JupyterCacheBase.truncate_caches is bookbuild.upstream._never_truncate
+
+
+def test_myst_nb_still_merges_streams_in_coalesce_streams():
+    from myst_nb.core import render
+
+    import bookbuild.upstream
+
+    bookbuild.upstream.deterministic_stream_merge()
+    wrapped = getattr(render.coalesce_streams, "__wrapped__", None)
+    assert wrapped is not None, "myst-nb no longer calls render.coalesce_streams"
+    # What the workaround is for: myst-nb's own merge still depends on chunks.
+    from nbformat.v4 import new_output
+
+    def stream(*texts):
+        return [new_output("stream", name="stdout", text=t) for t in texts]
+
+    assert (
+        wrapped(stream("a\nb", "\nc\n"))[0]["text"]
+        != wrapped(stream("a\nb\nc\n"))[0]["text"]
+    ), "myst-nb now merges chunks alike: remove the workaround"
+
+
+def test_sphinx_sitemap_still_queues_links_on_the_app():
+    import sphinx_sitemap
+
+    source = inspect.getsource(sphinx_sitemap)
+    assert "app.sitemap_links" in source or "sitemap_links" in source, (
+        "sphinx-sitemap no longer keeps its pages in app.sitemap_links: "
+        "bookbuild.upstream.sort_sitemap_links sorts nothing"
+    )
+
+
+def test_sphinx_still_keeps_index_entries_on_the_environment():
+    from sphinx.environment import BuildEnvironment
+
+    source = inspect.getsource(BuildEnvironment)
+    assert "_search_index_index_entries" in source, (
+        "Sphinx moved the search index entries (issue 12599 fixed?): check "
+        "bookbuild.upstream.keep_index_entries"
+    )
+
+
+def test_sphinx_still_numbers_figures_in_the_toctree_collector():
+    from sphinx.environment.collectors import EnvironmentCollector
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    assert "get_updated_docs" in vars(TocTreeCollector)
+    assert hasattr(TocTreeCollector, "assign_section_numbers")
+    source = inspect.getsource(EnvironmentCollector.enable)
+    assert "'env-get-updated'" in source or '"env-get-updated"' in source, (
+        "Sphinx's TocTreeCollector no longer listens to env-get-updated: "
+        "bookbuild.upstream.keep_figure_numbers_when_nothing_changed does nothing"
+    )

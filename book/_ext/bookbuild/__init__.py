@@ -3,6 +3,9 @@
 * :mod:`bookbuild.freshness` makes sure no build leaves stale pages: a build
   that was interrupted is followed by a full one, two builds of one folder
   take turns, and error reports are kept out of the published site.
+* :mod:`bookbuild.upstream` holds every workaround that touches another
+  project's private code, each with the upstream problem it works around and
+  a test (tests/test_upstream.py) that fails loudly when upstream changes.
 * :mod:`bookbuild.cache` keys myst-nb's execution cache on the source of
   ``code/``, so a change to the package re-executes every chapter while a
   prose edit re-executes nothing.
@@ -28,8 +31,6 @@
   (``<meta name="description">``) and Open Graph tags for link previews.
 * :mod:`bookbuild.reproducible` keeps two builds of one commit identical
   (sorted sitemap) and fails on absolute build paths in the output.
-* :mod:`bookbuild.streams` merges printed output the same way however the
-  kernel chunked it (myst-nb's merge added stray blank lines).
 * :mod:`bookbuild.a11y` names myst-nb's code-cell
   toggles by their visible text.
 * :mod:`bookbuild.parallel` orders the pages to read so that each
@@ -62,7 +63,7 @@ from bookbuild import (
     notebooks,
     parallel,
     reproducible,
-    streams,
+    upstream,
 )
 
 
@@ -81,6 +82,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     meta.setup(app)
     reproducible.setup(app)
     assets.setup(app)
-    streams.setup(app)
+    upstream.deterministic_stream_merge()
+    upstream.switch_off_cache_truncation()
     a11y.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -36,8 +36,6 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from bookbuild import upstream
-
 LOGGER = logging.getLogger(__name__)
 
 MANIFEST = "bookbuild-dependencies.json"
@@ -242,7 +240,6 @@ def _create_database(path: Path) -> None:
 
 def setup(app: Sphinx) -> None:
     """Register the settings and key each chapter's outputs on what it uses."""
-    upstream.switch_off_cache_truncation()
     app.add_config_value("bookbuild_code_dir", "code", "env", str)
     app.add_config_value("bookbuild_package", "nnbasics", "env", str)
     app.add_config_value(

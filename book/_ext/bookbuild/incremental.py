@@ -26,15 +26,15 @@ template's source against its cached code).
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
+
+from bookbuild import upstream
 
 LOGGER = logging.getLogger(__name__)
 
@@ -58,69 +58,6 @@ def _note_change(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     pages_changed(env).add(docname)
 
 
-def _numbers_when_pages_changed(
-    collector: TocTreeCollector, app: Sphinx, env: BuildEnvironment
-) -> list[str]:
-    if pages_changed(env):
-        return collector.get_updated_docs(app, env)
-    LOGGER.info("bookbuild: no page changed; figure numbers kept from the last build")
-    return collector.assign_section_numbers(env)
-
-
-def _wrap_figure_numbering(app: Sphinx) -> None:
-    listeners = app.events.listeners["env-get-updated"]
-    for listener in list(listeners):
-        collector = getattr(listener.handler, "__self__", None)
-        if isinstance(collector, TocTreeCollector):
-            app.disconnect(listener.id)
-            app.connect(
-                "env-get-updated",
-                partial(_numbers_when_pages_changed, collector),
-                priority=listener.priority,
-            )
-            return
-    LOGGER.warning(
-        "bookbuild: Sphinx's TocTreeCollector is not listening to env-get-updated "
-        "(a new Sphinx?), so figure numbers are no longer kept on no-change "
-        "rebuilds: update book/_ext/bookbuild/incremental.py",
-        type="bookbuild",
-        subtype="incremental",
-    )
-
-
-INDEX_ENTRIES = "bookbuild-index-entries.json"
-
-
-def _index_entries(env: BuildEnvironment) -> dict[str, list] | None:
-    # Sphinx's own store (``BuildEnvironment._search_index_index_entries``);
-    # None if a new Sphinx keeps them elsewhere (then nothing is restored).
-    entries = getattr(env, "_search_index_index_entries", None)
-    return entries if isinstance(entries, dict) else None
-
-
-def _restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
-    entries = _index_entries(env)
-    path = Path(app.doctreedir) / INDEX_ENTRIES
-    if entries is None or not path.is_file():
-        return
-    kept = json.loads(path.read_text(encoding="utf-8"))
-    for docname, page_entries in kept.items():
-        # pages written in this build are indexed afresh, over these
-        if docname in env.all_docs and docname not in entries:
-            entries[docname] = [tuple(entry) for entry in page_entries]
-
-
-def _keep_index_entries(app: Sphinx, exception: Exception | None) -> None:
-    entries = _index_entries(app.env)
-    website = app.builder.name in {"html", "dirhtml"}
-    if exception is not None or not website or entries is None:
-        return
-    text = json.dumps(entries, indent=0, sort_keys=True)
-    path = Path(app.doctreedir) / INDEX_ENTRIES
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-
-
 def _cache_compiled_templates(app: Sphinx) -> None:
     templates = getattr(app.builder, "templates", None)
     environment = getattr(templates, "environment", None)
@@ -135,7 +72,8 @@ def setup(app: Sphinx) -> None:
     """Track the pages each build changes; number figures only after a change."""
     app.connect("builder-inited", _cache_compiled_templates)
     app.connect("builder-inited", _start_build)
-    app.connect("builder-inited", _wrap_figure_numbering)
+    keep_numbers = upstream.keep_figure_numbers_when_nothing_changed
+    app.connect("builder-inited", partial(keep_numbers, changed=pages_changed))
     app.connect("env-purge-doc", _note_change)
-    app.connect("env-updated", _restore_index_entries)
-    app.connect("build-finished", _keep_index_entries)
+    app.connect("env-updated", upstream.restore_index_entries)
+    app.connect("build-finished", upstream.keep_index_entries)

@@ -32,29 +32,15 @@ This module adds the two rules that need code:
 from __future__ import annotations
 
 import os
-import queue
 from collections.abc import Iterable
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from bookbuild import upstream
+
 LOGGER = logging.getLogger(__name__)
-
-
-def _sort_sitemap_links(app: Sphinx, exception: Exception | None) -> None:
-    """Put sphinx-sitemap's queue of pages in the order of their URLs."""
-    links = getattr(app, "sitemap_links", None)
-    if exception is not None or links is None:
-        return
-    entries = []
-    while True:
-        try:
-            entries.append(links.get_nowait())
-        except queue.Empty:
-            break
-    for entry in sorted(entries, key=lambda e: (str(e[0]), str(e[1]))):
-        links.put(entry)
 
 
 def build_paths(app: Sphinx) -> list[str]:
@@ -116,6 +102,6 @@ def _check_no_build_paths(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> None:
     """Sort the sitemap and check the output for build paths after a build."""
     # Before sphinx-sitemap writes the file (its handler has priority 500).
-    app.connect("build-finished", _sort_sitemap_links, priority=400)
+    app.connect("build-finished", upstream.sort_sitemap_links, priority=400)
     # After every other writer (the notebooks, the sitemap) has finished.
     app.connect("build-finished", _check_no_build_paths, priority=900)
