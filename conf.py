@@ -14,6 +14,9 @@ from pathlib import Path
 # The book's own Sphinx extension (bookbuild) lives with the book, not in the
 # nnbasics package that readers install.
 sys.path.insert(0, str(Path(__file__).parent / "book" / "_ext"))
+# The API reference documents the nnbasics beside this file, as the chapters'
+# kernels run it (bookbuild.kernel), whatever the environment has installed.
+sys.path.insert(0, str(Path(__file__).parent / "code"))
 
 # The one place that names the repository: buttons, links and notebooks use it.
 repository_url = "https://github.com/guess-compare-adjust/book"
@@ -118,7 +121,10 @@ html_favicon = "book/_static/favicon.svg"
 # temml/temml.css: the maths font and Temml's rules (bookbuild.mathml), on
 # pages with maths only.
 html_css_files = ["book.css", "a11y.css", "temml/temml.css"]
-html_js_files = [("a11y.js", {"defer": "defer"}), ("interactive.js", {"defer": "defer"})]
+html_js_files = [
+    ("a11y.js", {"defer": "defer"}),
+    ("interactive.js", {"defer": "defer"}),
+]
 html_last_updated_fmt = "%Y-%m-%d"  # from each page's last commit
 html_copy_source = True  # the .md behind the download button
 html_theme_options = {

@@ -7,6 +7,13 @@ profile's ``ipython_kernel_config.py`` before the first cell: a writer's
 would change the book's outputs on that writer's machine only. The build
 points ``IPYTHONDIR`` at ``<build folder>/.ipython``, an empty profile of its
 own, before any kernel starts, so every machine executes the chapters alike.
+
+The kernels also import the package from this project's ``code/`` folder
+(``bookbuild_code_dir``, put first on their ``PYTHONPATH``), whatever
+``nnbasics`` the Python environment has installed: a copy of the project, or
+a virtual environment made for another clone, still executes the code beside
+the chapters. bookbuild.cache records those files as each chapter's
+dependencies.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ def _isolate_ipython(app: Sphinx, config: Config) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     # Kernels inherit the build's environment (worker processes too).
     os.environ["IPYTHONDIR"] = str(folder)
+    code = str(Path(app.confdir) / config.bookbuild_code_dir)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    os.environ["PYTHONPATH"] = os.pathsep.join([code, *(p for p in paths if p != code)])
 
 
 def setup(app: Sphinx) -> None:
