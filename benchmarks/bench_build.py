@@ -2,10 +2,10 @@
 
 Works on a throw-away copy of the project (``conf.py``, ``book/``, ``code/``)
 in a temporary folder that is a git repository with one commit, so that the
-"last updated" dates resolve as in a real checkout. The copy's ``code/`` is
-what the execution cache is keyed on; the kernel imports the installed
-``nnbasics`` (the repository's), so an edit to the copy's ``code/`` changes
-the key and re-executes every chapter, as a real edit would.
+"last updated" dates resolve as in a real checkout. The copy's kernels import
+the copy's ``code/`` (bookbuild.kernel), and each chapter's outputs are keyed
+on the files it imports (bookbuild.cache), so an edit to one module
+re-executes only the chapters that import it, as a real edit would.
 
 Each scenario runs ``RUNS`` times and reports the median wall time and how
 many pages myst-nb executed (its log lines "Executed notebook in") or served
@@ -16,7 +16,16 @@ from the cache ("Using cached notebook"):
 * no change: the same command again;
 * prose edit: a sentence added to a chapter's text;
 * code-cell edit: a comment added to one code cell of one chapter;
-* code/ edit: a comment added to ``code/nnbasics/__init__.py``.
+* one-module edit: a comment added to ``code/nnbasics/plotting/black_box.py``
+  (only the black-box chapter imports it: 1 executed);
+* extension edit: a comment added to the book's Sphinx extension (0 executed);
+* package edit: a comment added to ``code/nnbasics/__init__.py``, which every
+  chapter imports (all executed).
+
+The same scenarios run on **stock Sphinx + myst-nb**: a second copy whose
+``conf.py`` drops the book's extension (``bookbuild``) and builds serially in
+myst-nb's cache mode. Runs of the two alternate, so that a slow moment of the
+machine hits both, and the ratios book / stock are printed.
 
 Run with ``make bench`` or ``python benchmarks/bench_build.py --runs 3``.
 """
@@ -42,6 +51,16 @@ CACHED = re.compile(r"^\S+: Using cached notebook", re.MULTILINE)
 PROSE_PAGE = "book/guess-the-number.md"
 CELL_PAGE = "book/black-box.md"
 CODE_FILE = "code/nnbasics/__init__.py"
+MODULE_FILE = "code/nnbasics/plotting/black_box.py"
+EXTENSION_FILE = "book/_ext/bookbuild/meta.py"
+
+STOCK_CONF = """
+
+# --- the stock variant of the benchmark: no book extension, serial ---------
+extensions = [name for name in extensions if name != "bookbuild"]
+html_math_renderer = None
+nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache")
+"""
 
 
 @dataclass
@@ -88,11 +107,19 @@ def copy_project(destination: Path, source: Path = REPO) -> Path:
     return destination
 
 
-def sphinx(project: Path, jobs: str) -> Run:
+def stock_project(destination: Path, source: Path = REPO) -> Path:
+    """A copy of the project built by stock Sphinx + myst-nb (no bookbuild)."""
+    project = copy_project(destination, source)
+    append(project / "conf.py", STOCK_CONF)
+    return project
+
+
+def sphinx(project: Path, jobs: str, *, strict: bool = True) -> Run:
     """Build the copy as ``make html`` does; fail loudly if the build fails."""
     build = project / "_build"
     command = [
-        *(sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going"),
+        *(sys.executable, "-m", "sphinx", "-b", "html"),
+        *(("-W", "--keep-going") if strict else ()),
         *("-j", jobs, "-c", str(project), "-d", str(build / "doctrees")),
         *(str(project / "book"), str(build / "html")),
     ]
@@ -130,12 +157,34 @@ def edit_code_cell(project: Path, n: int) -> None:
 
 
 def edit_code(project: Path, n: int) -> None:
-    """Add a comment to the package (changes the cache key of every chapter)."""
+    """Add a comment to the package's __init__ (every chapter imports it)."""
     append(project / CODE_FILE, f"\n# edited by the benchmark ({n})\n")
+
+
+def edit_module(project: Path, n: int) -> None:
+    """Add a comment to a module that one chapter imports."""
+    append(project / MODULE_FILE, f"\n# edited by the benchmark ({n})\n")
+
+
+def edit_extension(project: Path, n: int) -> None:
+    """Add a comment to the book's Sphinx extension."""
+    append(project / EXTENSION_FILE, f"\n# edited by the benchmark ({n})\n")
 
 
 def clean(project: Path) -> None:
     shutil.rmtree(project / "_build", ignore_errors=True)
+
+
+BOOK_STEPS: list[tuple[str, Callable[[Path, int], None] | None]] = [
+    ("cold (-j auto)", None),
+    ("no change", None),
+    ("prose edit", edit_prose),
+    ("code-cell edit", edit_code_cell),
+    ("one-module edit", edit_module),
+    ("extension edit", edit_extension),
+    ("package edit", edit_code),
+]
+STOCK_STEPS = ["cold (-j auto)", "no change", "prose edit", "code-cell edit"]
 
 
 def measure(
@@ -143,51 +192,57 @@ def measure(
     jobs: str = "auto",
     source: Path = REPO,
     log: Callable[[str], None] = print,
+    stock: bool = True,
 ) -> list[Scenario]:
-    """Run every scenario ``runs`` times on a copy of ``source``; return them."""
-    names = [
-        "cold (-j auto)",
-        "cold (-j 1)",
-        "no change",
-        "prose edit",
-        "code-cell edit",
-        "code/ edit",
-    ]
+    """Run every scenario ``runs`` times on a copy of ``source``; return them.
+
+    With ``stock``, the first scenarios also run on a stock copy (serial, no
+    bookbuild), alternating with the book's runs; they are named "stock ...".
+    """
+    names = [name for name, _ in BOOK_STEPS] + ["cold (-j 1)"]
+    names += [f"stock {name}" for name in STOCK_STEPS] if stock else []
     scenarios = {name: Scenario(name) for name in names}
+
+    def record(name: str, run: Run, n: int) -> None:
+        scenarios[name].runs.append(run)
+        log(
+            f"  run {n + 1}/{runs} {name:22} {run.seconds:6.2f} s, "
+            f"{run.executed} executed, {run.cached} from cache"
+        )
+
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         project = copy_project(Path(tmp) / "project", source)
+        plain = stock_project(Path(tmp) / "stock", source) if stock else None
         for n in range(runs):
             clean(project)
-            steps: list[tuple[str, Callable[[Path, int], None] | None, str]] = [
-                ("cold (-j auto)", None, jobs),
-                ("no change", None, jobs),
-                ("prose edit", edit_prose, jobs),
-                ("code-cell edit", edit_code_cell, jobs),
-                ("code/ edit", edit_code, jobs),
-            ]
-            for name, edit, j in steps:
+            if plain is not None:
+                clean(plain)
+            for name, edit in BOOK_STEPS:
                 if edit is not None:
                     edit(project, n)
-                run = sphinx(project, j)
-                scenarios[name].runs.append(run)
-                log(
-                    f"  run {n + 1}/{runs} {name:16} {run.seconds:6.2f} s, "
-                    f"{run.executed} executed, {run.cached} from cache"
-                )
+                record(name, sphinx(project, jobs), n)
+                if plain is not None and name in STOCK_STEPS:
+                    if edit is not None:
+                        edit(plain, n)
+                    record(f"stock {name}", sphinx(plain, "1", strict=False), n)
         for n in range(runs):
             clean(project)
-            run = sphinx(project, "1")
-            scenarios["cold (-j 1)"].runs.append(run)
-            log(
-                f"  run {n + 1}/{runs} {'cold (-j 1)':16} {run.seconds:6.2f} s, "
-                f"{run.executed} executed"
-            )
+            record("cold (-j 1)", sphinx(project, "1"), n)
     return [scenarios[name] for name in names]
 
 
 TARGETS = {  # scenario: (upper bound in seconds or None, pages executed or None)
     "no change": (1.5, 0),
     "prose edit": (None, 0),
+    "one-module edit": (None, 1),
+    "extension edit": (None, 0),
+}
+
+RATIO_TARGETS = {  # book scenario: the most it may take of stock's time
+    "prose edit": 1.0,
+    "code-cell edit": 1.0,
+    "no change": None,
+    "cold (-j auto)": 0.6,
 }
 
 
@@ -214,6 +269,18 @@ def table(scenarios: list[Scenario]) -> str:
     verdict = "met" if ratio <= 0.75 else "NOT met"
     lines.append("")
     lines.append(f"cold -j auto / cold -j 1 = {ratio:.2f} (target ≤ 0.75: {verdict})")
+    if "stock prose edit" in by_name:
+        lines += [
+            "",
+            "| book / stock Sphinx + myst-nb | ratio | target |",
+            "|---|---:|---|",
+        ]
+        for name, limit in RATIO_TARGETS.items():
+            ratio = by_name[name].seconds / by_name[f"stock {name}"].seconds
+            target = ""
+            if limit is not None:
+                target = f"≤ {limit}: {'met' if ratio <= limit else 'NOT met'}"
+            lines.append(f"| {name} | {ratio:.2f} | {target} |")
     return "\n".join(lines)
 
 
@@ -238,9 +305,12 @@ def main() -> None:
         "--source", type=Path, default=REPO, help="project to copy (default: this one)"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--no-stock", action="store_true", help="skip the stock Sphinx comparison"
+    )
     args = parser.parse_args()
     print(f"Builds of a copy of {args.source}, {args.runs} run(s) each:")
-    scenarios = measure(args.runs, args.jobs, args.source)
+    scenarios = measure(args.runs, args.jobs, args.source, stock=not args.no_stock)
     print()
     print(table(scenarios))
     if args.json:
