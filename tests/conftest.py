@@ -85,9 +85,12 @@ class Build:
         cache_dir = self.out / ".jupyter_cache" / "book"
         cache = get_cache(str(cache_dir))
         source = str(self.project / "book" / f"{docname}.md")
-        record = cache.get_cached_project_nb(source)
-        if record is None:
+        # The newest record of the page (bookbuild.cache adds a removed cell
+        # to each notebook page, so the file on disk matches no record).
+        records = [r for r in cache.list_cache_records() if r.uri == source]
+        if not records:
             raise LookupError(f"{docname} has no executed notebook in {cache_dir}")
+        record = max(records, key=lambda r: r.created)
         return cache.get_cache_bundle(record.pk).nb
 
     def glued(self, docname: str) -> dict[str, object]:

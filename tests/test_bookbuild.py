@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +13,6 @@ from sphinx.util.parallel import make_chunks
 from bookbuild.alt_text import missing_alt_reason
 from bookbuild.cache import files_hash, library_versions
 from bookbuild.parallel import balanced_order, page_cost
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pytest itself depends on tomli before 3.11
-    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -303,7 +303,7 @@ def dated(built_book: Build, tmp_path_factory: pytest.TempPathFactory):
     start = time.time()
     build = build_copy(project, jobs="1", cache_from=built_book, TZ=ZONE)
     for moment in (start, time.time()):  # the days the build ran, where it ran
-        for zone in (timezone.utc, ZoneInfo(ZONE)):
+        for zone in (UTC, ZoneInfo(ZONE)):
             days.add(datetime.fromtimestamp(moment, zone).date())
     return build, days
 
