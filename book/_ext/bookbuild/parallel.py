@@ -36,8 +36,11 @@ def balanced_order(costs: Mapping[str, float], workers: int) -> list[str]:
     """Order pages so that Sphinx's chunks for ``workers`` cost about the same.
 
     Sphinx reads ``make_chunks(pages, workers)``: contiguous slices of fixed
-    sizes. Each page, costliest first, goes to the slice with the lowest cost
-    so far that has room (ties by name, so the order is reproducible).
+    sizes, handed to ``workers`` processes in turn. When the pages do not
+    divide evenly, the short slices at the end run last, after a long one:
+    they get the cheapest pages. Every other page, costliest first, goes to
+    the full-size slice with the lowest cost so far that has room (ties by
+    name, so the order is reproducible).
 
     >>> balanced_order({"a": 9, "b": 5, "c": 4, "d": 1}, 2)
     ['a', 'd', 'b', 'c']
@@ -45,8 +48,12 @@ def balanced_order(costs: Mapping[str, float], workers: int) -> list[str]:
     names = sorted(costs)
     sizes = [len(chunk) for chunk in make_chunks(names, workers)]
     chunks: list[list[str]] = [[] for _ in sizes]
-    totals = [0.0] * len(sizes)
-    for name in sorted(names, key=lambda n: (-costs[n], n)):
+    cheapest_first = sorted(names, key=lambda n: (costs[n], n))
+    for i, size in enumerate(sizes):
+        if size < max(sizes):  # a short slice at the end
+            chunks[i] = [cheapest_first.pop(0) for _ in range(size)]
+    totals = [sum(costs[n] for n in chunk) for chunk in chunks]
+    for name in sorted(cheapest_first, key=lambda n: (-costs[n], n)):
         open_chunks = [i for i, size in enumerate(sizes) if len(chunks[i]) < size]
         best = min(open_chunks, key=lambda i: (totals[i], i))
         chunks[best].append(name)
