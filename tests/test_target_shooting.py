@@ -14,6 +14,12 @@ from hypothesis import strategies as st
 from matplotlib.text import Annotation
 
 from nnbasics import central_difference
+from nnbasics.autodiff import (
+    Dual,
+    Node,
+    forward_mode_gradient,
+    reverse_mode_gradient,
+)
 from nnbasics.examples.target_shooting import (
     FIVE_SHOTS,
     RANGE,
@@ -21,22 +27,18 @@ from nnbasics.examples.target_shooting import (
     RINGS,
     SIGHT_OFFSET,
     SPREAD,
-    Dual,
-    Node,
     Rifle,
     Shot,
     Target,
     aim_loss,
     compare_bursts,
     direction_name,
-    forward_mode_gradient,
     gap_gradient,
     gaps,
     mean_gap,
     mean_squared_gap,
     predicted_spread,
     record_table,
-    reverse_mode_gradient,
     score_deficits,
     shoot,
     squared_gap_gradient,

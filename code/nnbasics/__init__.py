@@ -12,6 +12,9 @@ loss                      :mod:`nnbasics.loss`
 backpropagation           :mod:`nnbasics.backprop`
 gradient descent          :mod:`nnbasics.descent`
 the loop that joins them  :mod:`nnbasics.training`
+slopes by probing         :mod:`nnbasics.finite_difference`
+derivatives on a tape     :mod:`nnbasics.autodiff`
+a hidden layer            :mod:`nnbasics.network`
 ========================  =========================================
 
 The four examples of the book live in :mod:`nnbasics.examples`, their
@@ -36,6 +39,7 @@ from nnbasics.loss import (
     squared_error,
     squared_error_derivative,
 )
+from nnbasics.network import NetworkFit
 from nnbasics.training import CurveFit, DivergenceError, History, Problem, train
 
 __version__ = "0.1.0"
@@ -49,6 +53,7 @@ __all__ = [
     "Gradients",
     "History",
     "Loss",
+    "NetworkFit",
     "PolynomialModel",
     "Problem",
     "absolute_error",

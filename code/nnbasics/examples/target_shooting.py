@@ -14,9 +14,10 @@ example in four parts:
 3. Bursts of several shots per round, and :func:`compare_bursts`, which
    measures over many seeded runs how the burst size damps the noise of the
    aim: the mini-batch idea.
-4. A small aside on differentiation: :func:`forward_mode_gradient` (dual
-   numbers, one pass per input) and :func:`reverse_mode_gradient` (a tiny
-   tape, one backward pass for all inputs), applied to :func:`aim_loss`.
+4. A small aside on differentiation: :func:`aim_loss`, differentiated by
+   :func:`~nnbasics.autodiff.forward_mode_gradient` (dual numbers, one pass
+   per input) and :func:`~nnbasics.autodiff.reverse_mode_gradient` (a tiny
+   tape, one backward pass for all inputs) from :mod:`nnbasics.autodiff`.
 
 Units and conventions, used everywhere in this module:
 
@@ -44,7 +45,8 @@ docstrings to one line; their arguments are these.
     Turning the rifle by an angle moves the point it aims at by
     distance·tan(angle) on the target; the hit is that plus the sight offset
     (cm), and the loss is its squared gap (cm²). Works on plain numbers,
-    :class:`Dual` numbers and :class:`Node` numbers alike.
+    :class:`~nnbasics.autodiff.Dual` numbers and
+    :class:`~nnbasics.autodiff.Node` numbers alike.
 ``zero_in(rifle, disturbances, initial_aim, learning_rate, gradient=...)``
     Runs many sessions at once. ``disturbances`` has shape
     (runs, rounds, burst, 2), as drawn by :meth:`Rifle.disturbances`;
@@ -74,12 +76,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive, positive_int
+from nnbasics.autodiff import Dual, Node, tan
 from nnbasics.loss import squared_error_derivative
 
 RINGS = 10
@@ -914,111 +917,10 @@ def predicted_spread(
 
 
 # --- 5. Aside: forward- and reverse-mode differentiation ----------------------------
-
-
-@dataclass(frozen=True)
-class Dual:
-    """A number that carries its derivative along one chosen direction.
-
-    Arithmetic on duals applies the chain rule as it goes, so one forward
-    pass computes a value and its derivative along the seeded direction.
-
-    Examples
-    --------
-    d(3x²)/dx at x = 2 is 12:
-
-    >>> x = Dual(2.0, 1.0)
-    >>> 3 * x * x
-    Dual(value=12.0, slope=12.0)
-    """
-
-    value: float
-    slope: float = 0.0
-
-    def __add__(self, other: Dual | float) -> Dual:
-        other = other if isinstance(other, Dual) else Dual(float(other))
-        return Dual(self.value + other.value, self.slope + other.slope)
-
-    __radd__ = __add__
-
-    def __mul__(self, other: Dual | float) -> Dual:
-        other = other if isinstance(other, Dual) else Dual(float(other))
-        return Dual(
-            self.value * other.value,
-            self.slope * other.value + self.value * other.slope,
-        )
-
-    __rmul__ = __mul__
-
-    def tan(self) -> Dual:
-        """tan(u), with slope (1 + tan²u)·u'."""
-        value = math.tan(self.value)
-        return Dual(value, (1.0 + value * value) * self.slope)
-
-
-@dataclass(eq=False)
-class Node:
-    """A number on a tape: it remembers which numbers it was computed from.
-
-    After the forward pass, :meth:`backward` walks the tape once, from the
-    result back to the inputs, and leaves dresult/dnode in every node's
-    ``gradient``: all partial derivatives from a single backward pass.
-
-    Examples
-    --------
-    >>> x, y = Node(2.0), Node(5.0)
-    >>> out = 3 * x * x + x * y
-    >>> out.backward()
-    >>> x.gradient, y.gradient
-    (17.0, 2.0)
-    """
-
-    value: float
-    parents: tuple[tuple[Node, float], ...] = ()
-    gradient: float = field(default=0.0, repr=False)
-
-    def __add__(self, other: Node | float) -> Node:
-        other = other if isinstance(other, Node) else Node(float(other))
-        return Node(self.value + other.value, ((self, 1.0), (other, 1.0)))
-
-    __radd__ = __add__
-
-    def __mul__(self, other: Node | float) -> Node:
-        other = other if isinstance(other, Node) else Node(float(other))
-        return Node(
-            self.value * other.value, ((self, other.value), (other, self.value))
-        )
-
-    __rmul__ = __mul__
-
-    def tan(self) -> Node:
-        """tan(u); its local slope 1 + tan²u is stored for the backward pass."""
-        value = math.tan(self.value)
-        return Node(value, ((self, 1.0 + value * value),))
-
-    def backward(self) -> None:
-        """Pull d(self)/d(node) back to every node self was computed from."""
-        order: list[Node] = []
-        seen: set[int] = set()
-
-        def visit(node: Node) -> None:  # parents before children
-            if id(node) not in seen:
-                seen.add(id(node))
-                for parent, _ in node.parents:
-                    visit(parent)
-                order.append(node)
-
-        visit(self)
-        for node in order:
-            node.gradient = 0.0
-        self.gradient = 1.0
-        for node in reversed(order):  # children before parents: the chain rule
-            for parent, local_slope in node.parents:
-                parent.gradient += node.gradient * local_slope
-
-
-def _tan(u: Dual | Node | float) -> Dual | Node | float:
-    return u.tan() if isinstance(u, (Dual, Node)) else math.tan(u)
+#
+# Dual numbers, the tape (Node) and the two gradient functions live in
+# nnbasics.autodiff; aim_loss is written with their operations, so it works on
+# plain numbers, Dual numbers and Node numbers alike.
 
 
 def aim_loss(
@@ -1029,95 +931,6 @@ def aim_loss(
     distance: float = RANGE,
 ) -> Dual | Node | float:
     """Squared gap (cm²) of a noiseless shot fired at two angles in milliradians."""
-    x = distance * _tan(MILLIRADIAN * azimuth) + sight_offset[0]  # cm on the target
-    y = distance * _tan(MILLIRADIAN * elevation) + sight_offset[1]
+    x = distance * tan(MILLIRADIAN * azimuth) + sight_offset[0]  # cm on the target
+    y = distance * tan(MILLIRADIAN * elevation) + sight_offset[1]
     return x * x + y * y
-
-
-@dataclass(frozen=True)
-class Derivative:
-    """A gradient together with what it cost to compute.
-
-    Attributes
-    ----------
-    value : float
-        The function's value at the point.
-    gradient : numpy.ndarray
-        One partial derivative per input.
-    forward_passes : int
-        How many times the function was evaluated.
-    backward_passes : int
-        How many times a tape was walked backwards.
-    """
-
-    value: float
-    gradient: NDArray[np.float64]
-    forward_passes: int
-    backward_passes: int
-
-
-FunctionOfInputs = Callable[..., object]
-
-
-def forward_mode_gradient(function: FunctionOfInputs, point: ArrayLike) -> Derivative:
-    """Differentiate by walking forward: one pass with dual numbers per input.
-
-    Pass k seeds input k with slope 1 and every other input with slope 0, so
-    the output's slope is the partial derivative along input k.
-
-    Parameters
-    ----------
-    function : callable
-        Takes one argument per input and returns a number; written with +, *
-        and ``tan`` only, like :func:`aim_loss`.
-    point : array_like
-        Where to take the gradient, one value per input.
-
-    Examples
-    --------
-    >>> result = forward_mode_gradient(lambda a, b: a * a * b, [3.0, 2.0])
-    >>> result.gradient, result.forward_passes
-    (array([12.,  9.]), 2)
-    """
-    point = as_data("point", point, ndim=1)
-    gradient = np.empty_like(point)
-    value = 0.0
-    for k in range(point.size):  # one forward pass per input direction
-        inputs = [Dual(float(p), 1.0 if i == k else 0.0) for i, p in enumerate(point)]
-        output = function(*inputs)
-        output = output if isinstance(output, Dual) else Dual(float(output))
-        value, gradient[k] = output.value, output.slope
-    return Derivative(
-        float(value), gradient, forward_passes=point.size, backward_passes=0
-    )
-
-
-def reverse_mode_gradient(function: FunctionOfInputs, point: ArrayLike) -> Derivative:
-    """Differentiate by pulling back: one forward pass, one backward pass.
-
-    The forward pass records every intermediate number on a tape
-    (:class:`Node`); one walk back along the tape gives the partial derivative
-    with respect to every input at once.
-
-    Parameters
-    ----------
-    function : callable
-        As for :func:`forward_mode_gradient`.
-    point : array_like
-        Where to take the gradient, one value per input.
-
-    Examples
-    --------
-    >>> result = reverse_mode_gradient(lambda a, b: a * a * b, [3.0, 2.0])
-    >>> result.gradient, result.forward_passes, result.backward_passes
-    (array([12.,  9.]), 1, 1)
-    """
-    point = as_data("point", point, ndim=1)
-    inputs = [Node(float(p)) for p in point]
-    output = function(*inputs)  # one forward pass, recorded on the tape
-    output = output if isinstance(output, Node) else Node(float(output))
-    output.backward()  # one backward pass, for all inputs
-    gradient = np.array([node.gradient for node in inputs])
-    return Derivative(
-        float(output.value), gradient, forward_passes=1, backward_passes=1
-    )
