@@ -27,7 +27,7 @@ NEW_TEXT = "This sentence was added after the first build."
 # What Sphinx prints when it reaches each point of the build.
 POINTS = {
     "reading": "reading sources",
-    "after pickling": "pickling environment... done",
+    "after pickling": "checking consistency",  # printed once the pickle is done
     "writing": "writing output",
 }
 

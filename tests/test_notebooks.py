@@ -551,9 +551,9 @@ def test_every_chapter_has_a_clean_notebook_download(built_book, docname):
             assert not find_myst(cell.source), (docname, cell.source[:300])
     settings = conf_settings()
     install = notebook.cells[1].source
-    assert (
-        f"git+{settings['repository_url']}@{settings['repository_branch']}" in install
-    )
+    # the commit the book was built from (conf.py: bookbuild_repository_branch)
+    commit = git(REPO, "rev-parse", "HEAD")
+    assert f"git+{settings['repository_url']}@{commit}" in install
     # the page's own .md stays downloadable
     soup = BeautifulSoup(built_book.html(docname), "html.parser")
     (source,) = soup.select("a.btn-download-source-button")
