@@ -103,6 +103,7 @@ class Dependencies:
         self.versions = library_versions(list(config.bookbuild_execution_libraries))
         self.cache = Path(config.nb_execution_cache_path)
         self.records = Path(app.doctreedir) / RECORDS
+        self._keys: dict[str, str] = {}
         try:
             self.known: dict[str, Any] = json.loads(
                 (self.cache / MANIFEST).read_text(encoding="utf-8")
@@ -119,6 +120,11 @@ class Dependencies:
 
     def key(self, docname: str) -> str:
         """Return the key this build gives ``docname``'s outputs."""
+        if docname not in self._keys:  # asked twice a page: when outdated, when read
+            self._keys[docname] = self._key(docname)
+        return self._keys[docname]
+
+    def _key(self, docname: str) -> str:
         entry = self.known.get(docname)
         if entry and entry.get("versions") == self.versions:
             if files_hash(self.root, entry["files"]) == entry["files_hash"]:

@@ -39,6 +39,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from bookbuild import upstream
+from bookbuild.assets import is_website
 
 LOGGER = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def find_paths(outdir: Path, paths: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _check_no_build_paths(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.name not in {"html", "dirhtml"}:
+    if exception is not None or not is_website(app):
         return
     for file, path in find_paths(Path(app.outdir), build_paths(app)):
         LOGGER.warning(

@@ -59,6 +59,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
 
+from bookbuild.assets import is_website
+
 LOGGER = logging.getLogger(__name__)
 
 
@@ -195,8 +197,7 @@ def restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
 def keep_index_entries(app: Sphinx, exception: Exception | None) -> None:
     """Keep every page's index entries in the doctree folder."""
     entries = _index_entries(app.env)
-    website = app.builder.name in {"html", "dirhtml"}
-    if exception is not None or not website or entries is None:
+    if exception is not None or not is_website(app) or entries is None:
         return
     text = json.dumps(entries, indent=0, sort_keys=True)
     path = Path(app.doctreedir) / INDEX_ENTRIES
