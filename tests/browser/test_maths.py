@@ -107,8 +107,16 @@ def _delimiters(text: str) -> list[str]:
     return sorted(char for char in text if char in "()[]")
 
 
-FONT_STATUS_JS = """() => document.fonts.ready.then(() => [...document.fonts]
-  .filter((f) => f.family.includes('Book Math')).map((f) => f.status))"""
+# The maths fonts come once the page has loaded (book/_templates/layout.html):
+# wait for them (at most 10 s), then read their state.
+FONT_STATUS_JS = """async () => {
+  const faces = () => [...document.fonts].filter((f) => f.family.includes('Book Math'));
+  for (let i = 0; i < 200 && !faces().some((f) => f.status === 'loaded'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await document.fonts.ready;
+  return faces().map((f) => f.status);
+}"""
 
 
 def _inked_fraction(page, area: dict) -> float:
@@ -195,3 +203,32 @@ def test_formulas_are_drawn_in_the_books_maths_font(measured, name):
     assert all(f["family"].startswith('"Book Math"') for f in found["formulas"])
     if found["formulas"]:
         assert found["fonts"] == ["loaded"]
+
+
+FONT_TIMING_JS = """() => {
+  const load = performance.getEntriesByType('navigation')[0].loadEventStart;
+  const fonts = performance.getEntriesByType('resource')
+    .filter((r) => r.name.endsWith('.woff2'))
+    .map((r) => ({name: r.name.split('/').pop(), start: r.startTime}));
+  return {load, fonts};
+}"""
+
+
+def test_maths_fonts_wait_until_the_page_has_loaded(maths_page, site):
+    # A font fetched before the first paint would hold it back on a phone.
+    maths_page.goto(site.page_url("cracking-the-box"), wait_until="load")
+    assert maths_page.evaluate(FONT_STATUS_JS) == ["loaded"]
+    timing = maths_page.evaluate(FONT_TIMING_JS)
+    assert "book-math.woff2" in {font["name"] for font in timing["fonts"]}
+    early = [f for f in timing["fonts"] if f["start"] < timing["load"]]
+    assert early == [], timing
+
+
+def test_maths_fonts_load_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    fetched = []
+    page.on("requestfinished", lambda request: fetched.append(request.url))
+    page.goto(site.page_url("cracking-the-box"), wait_until="networkidle")
+    context.close()
+    assert any(url.endswith("/book-math.woff2") for url in fetched), fetched

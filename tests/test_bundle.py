@@ -1,0 +1,122 @@
+"""bookbuild.bundle: one stylesheet a page, always the current files'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bookbuild.bundle import FOLDER, TAG, attributes, bundle_site, stylesheet_text
+from tests.conftest import Build
+
+HEAD = """<!DOCTYPE html>
+<html><head>
+<link rel="preload" href="{up}_static/basic.css" as="style" />
+<link href="{up}_static/theme.css?digest=1" rel="stylesheet" />
+<link rel="stylesheet" type="text/css" href="{up}_static/book.css?v=2" />
+<link rel="stylesheet" href="https://example.org/remote.css" />
+<link rel="stylesheet" href="{up}_static/print.css" media="print" />
+<noscript><link rel="stylesheet" href="{up}_static/fonts/fonts.css" /></noscript>
+<link rel="icon" href="{up}_static/favicon.svg"/>
+</head><body><p>{body}</p></body></html>
+"""
+
+
+def make_site(root: Path) -> Path:
+    static = root / "_static"
+    (static / "fonts").mkdir(parents=True)
+    (static / "basic.css").write_text("p{margin:0}\n")
+    (static / "theme.css").write_text('@import "basic.css";\nh1{color:red}\n')
+    (static / "book.css").write_text("a{background:url('img/a.svg')}\n")
+    (static / "print.css").write_text("p{color:black}\n")
+    (static / "fonts" / "fonts.css").write_text("@font-face{src:url(m.woff2)}\n")
+    (root / "index.html").write_text(HEAD.format(up="", body="top"))
+    (root / "sub").mkdir()
+    (root / "sub" / "page.html").write_text(HEAD.format(up="../", body="down"))
+    return root
+
+
+def linked(page: Path) -> list[dict[str, str]]:
+    return [attributes(tag) for tag in TAG.findall(page.read_text())]
+
+
+def test_a_page_links_one_bundle_of_its_stylesheets_in_order(tmp_path):
+    site = make_site(tmp_path)
+    bundles = bundle_site(site)
+    assert len(bundles) == 1
+    ((name, css),) = bundles.items()
+    # @import inlined, in place; url() rewritten from the bundle's folder
+    assert css == 'p{margin:0}\n\nh1{color:red}\n\na{background:url("../img/a.svg")}\n'
+    assert (site / FOLDER / name).read_text() == css
+    for page, up in ((site / "index.html", ""), (site / "sub/page.html", "../")):
+        links = linked(page)
+        sheets = [a for a in links if "stylesheet" in a.get("rel", "")]
+        assert sheets[0] == {
+            "rel": "stylesheet",
+            "href": f"{up}{FOLDER}/{name}",
+            "data-bundle": f"{up}_static/theme.css {up}_static/book.css",
+        }
+        # left alone: another host, another medium, the <noscript> fallback
+        hrefs = [a["href"] for a in sheets[1:]]
+        assert hrefs == [
+            "https://example.org/remote.css",
+            f"{up}_static/print.css",
+            f"{up}_static/fonts/fonts.css",
+        ]
+        # the preload of basic.css (now inside the bundle) is gone, the icon stays
+        assert not [a for a in links if a.get("rel") == "preload"]
+        assert any(a.get("rel") == "icon" for a in links)
+
+
+def test_a_later_build_bundles_the_current_files_and_drops_stale_bundles(tmp_path):
+    site = make_site(tmp_path)
+    first = bundle_site(site)
+    again = bundle_site(site)  # nothing changed: same bundle, same pages
+    assert again == first
+    before = (site / "index.html").read_text()
+    (site / "_static" / "book.css").write_text("a{color:blue}\n")
+    second = bundle_site(site)  # the pages were not written again: data-bundle
+    (name,) = second
+    assert "a{color:blue}" in second[name]
+    assert [p.name for p in (site / FOLDER).iterdir()] == [name]
+    assert name in (site / "index.html").read_text()
+    assert (site / "index.html").read_text() != before
+
+
+def test_a_page_whose_files_are_missing_is_left_alone(tmp_path):
+    site = make_site(tmp_path)
+    (site / "_static" / "book.css").unlink()
+    assert bundle_site(site) == {}
+    assert "book.css?v=2" in (site / "index.html").read_text()
+
+
+def test_an_import_cycle_is_inlined_once(tmp_path):
+    (tmp_path / "a.css").write_text('@import "b.css";\na{}\n')
+    (tmp_path / "b.css").write_text('@import "a.css";\nb{}\n')
+    assert stylesheet_text(tmp_path / "a.css", tmp_path) == "\nb{}\n\na{}\n"
+
+
+# --- in the built book -------------------------------------------------------------
+
+
+@pytest.mark.build
+def test_every_page_loads_one_current_bundle(built_book: Build):
+    html_dir = built_book.html_dir
+    pages = sorted(html_dir.glob("*.html"))
+    bundles = set()
+    for page in pages:
+        if page.name == "404.html":  # absolute links (sphinx-notfound-page)
+            continue
+        sheets = [
+            a
+            for a in linked(page)
+            if a.get("rel") == "stylesheet" and "fonts.css" not in a["href"]
+        ]
+        assert len(sheets) == 1, (page.name, sheets)
+        bundle = (page.parent / sheets[0]["href"]).resolve()
+        css = bundle.read_text(encoding="utf-8")
+        for name in sheets[0]["data-bundle"].split():
+            part = stylesheet_text(page.parent / name, bundle.parent)
+            assert part in css, f"{page.name}: {bundle.name} lacks the current {name}"
+        bundles.add(bundle.name)
+    assert {p.name for p in (html_dir / FOLDER).iterdir()} == bundles
