@@ -24,7 +24,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html test test-fast lint linkcheck livehtml lock clean venv venv-checked bench
+.PHONY: help html test test-fast lint linkcheck livehtml lock clean venv venv-checked bench review-diff
 
 help: ## List the targets
 	@echo "Targets:"
@@ -69,6 +69,17 @@ lint: venv-checked ## Run every check of .pre-commit-config.yaml on every file
 
 linkcheck: venv-checked ## Check every external link of the book (needs the network)
 	$(SPHINX) -b linkcheck book $(BUILD)/linkcheck
+
+# What the working tree does to the book (tools/review_diff): builds the book at
+# BASE (default: the merge base of HEAD with main) in $(BUILD)/review/base and
+# the working tree in $(BUILD)/review/head, each with its own execution cache,
+# and compares them. Report: $(BUILD)/review/report.md and
+# $(BUILD)/review/report/index.html. Figures are compared as pixels: SVGs are
+# rasterised by rsvg-convert (Debian's librsvg2-bin, which .ci/run installs).
+BASE ?=
+review-diff: venv-checked ## Report what the working tree changes in the built book (BASE=<git ref>)
+	@command -v rsvg-convert >/dev/null || { echo "make review-diff needs rsvg-convert to compare figures: apt-get install librsvg2-bin"; exit 2; }
+	$(BIN)/python -m tools.review_diff --build $(BUILD) --jobs $(JOBS) $(if $(BASE),--base $(BASE))
 
 livehtml: venv-checked ## Preview while editing: rebuilds and reloads on save
 	$(BIN)/python -m sphinx_autobuild -c . -d $(BUILD)/doctrees $(SPHINXOPTS) --watch code book $(BUILD)/html
