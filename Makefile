@@ -24,7 +24,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html test test-fast lint linkcheck livehtml lock clean venv venv-checked bench review-diff
+.PHONY: help html test test-fast lint linkcheck livehtml lock clean venv venv-checked bench pdf epub review-diff
 
 help: ## List the targets
 	@echo "Targets:"
@@ -52,6 +52,28 @@ venv-checked: $(READY)
 html: venv-checked ## Build the site into _build/html (executes changed chapters)
 	$(SPHINX) -b html book $(BUILD)/html
 	@echo "The site is in $(BUILD)/html/index.html"
+
+# The offline copies, from the same execution cache as the site
+# ($(BUILD)/.jupyter_cache: nothing executes again after `make html`), each with
+# doctrees of its own (myst-nb picks each output's format for its builder).
+# tools/install-tex.sh installs the Debian packages they need (as root) or
+# names them. The PDF: Sphinx's LaTeX builder, then xelatex through latexmk.
+BOOK_NAME := guess-compare-adjust
+OFFLINE = $(BIN)/python -m sphinx -c . $(SPHINXOPTS) -d $(BUILD)/doctrees-$(1) -b $(1) book $(BUILD)/$(1)
+
+pdf: venv-checked ## Build the book as one PDF: _build/pdf/guess-compare-adjust.pdf
+	tools/install-tex.sh pdf
+	$(call OFFLINE,latex)
+	cd $(BUILD)/latex && latexmk -pdfxe -interaction=nonstopmode -halt-on-error -file-line-error $(BOOK_NAME).tex >latexmk.log 2>&1 \
+	  || { tail -40 latexmk.log; echo "xelatex failed: see $(BUILD)/latex/$(BOOK_NAME).log"; exit 1; }
+	mkdir -p $(BUILD)/pdf && cp $(BUILD)/latex/$(BOOK_NAME).pdf $(BUILD)/pdf/
+	@echo "The PDF is $(BUILD)/pdf/$(BOOK_NAME).pdf"
+
+epub: venv-checked ## Build the book as an EPUB 3, checked by epubcheck: _build/epub/guess-compare-adjust.epub
+	tools/install-tex.sh epub
+	$(call OFFLINE,epub)
+	java -jar /usr/share/java/epubcheck.jar --quiet $(BUILD)/epub/$(BOOK_NAME).epub
+	@echo "The EPUB is $(BUILD)/epub/$(BOOK_NAME).epub"
 
 test: venv-checked ## Run the whole test suite (includes building the book)
 	$(BIN)/python -m pytest

@@ -63,6 +63,7 @@ extensions = [
     "sphinx_sitemap",
     "notfound.extension",
     "sphinx_last_updated_by_git",
+    "sphinxcontrib.rsvgconverter",  # SVG figures as PDF for make pdf
     "bookbuild",
 ]
 
@@ -192,3 +193,62 @@ html_theme_options["navbar_persistent"] = []
 # No module index: no page links to py-modindex.html (the API reference lists
 # the modules), and its layout table has no headers (axe: td-has-header).
 html_domain_indices = False
+
+# --- offline copies: make pdf and make epub ------------------------------------
+# Both are built from the site's execution cache (no chapter runs again).
+# PDF: Sphinx's LaTeX builder and xelatex (Debian packages: tools/install-tex.sh).
+# Figures are the SVG outputs, converted to PDF by rsvg-convert (Debian
+# librsvg2-bin) through sphinxcontrib.rsvgconverter, so they stay vector.
+# Interactive figures give their static picture (image/svg+xml) to both.
+# bookbuild.offline fits the landing page and the outputs to a book.
+book_basename = "guess-compare-adjust"
+nb_mime_priority_overrides = [
+    ("latex", "image/svg+xml", 15),  # vector figures, converted to PDF
+    ("epub", "image/svg+xml", 25),  # the static picture, not the page's script
+]
+latex_engine = "xelatex"
+latex_documents = [(root_doc, f"{book_basename}.tex", project, author, "manual")]
+latex_use_xindy = False  # makeindex (in texlive-binaries): no Debian xindy
+latex_domain_indices = False
+latex_show_urls = "footnote"
+latex_additional_files = ["book/_latex/titlepage.tex", "book/_latex/preamble.tex"]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    # DejaVu (Debian fonts-dejavu-core) has every character the book prints,
+    # subscripts such as ᵢ and ₖ included.
+    "fontpkg": (
+        "\\setmainfont{DejaVu Serif}\n"
+        "\\setsansfont{DejaVu Sans}\n"
+        "\\setmonofont{DejaVu Sans Mono}[Scale=0.85]\n"
+    ),
+    "figure_align": "H",  # each figure where its cell is, as on the site
+    # Long lines of code wrap (with a mark) instead of running off the page.
+    "sphinxsetup": (
+        "verbatimwrapslines=true, verbatimforcewraps=true, "
+        "verbatimmaxoverfull=0, verbatimmaxunderfull=0, "
+        "hmargin={2.2cm,2.2cm}, vmargin={2.5cm,2.5cm}"
+    ),
+    "preamble": (
+        f"\\newcommand{{\\bookcommit}}{{{full_commit}}}\n"
+        f"\\newcommand{{\\bookrelease}}{{{release}}}\n"
+        f"\\newcommand{{\\bookurl}}{{{html_baseurl}}}\n"
+        "\\input{preamble.tex}\n"
+    ),
+    "maketitle": "\\input{titlepage.tex}",
+    # No index: its long dotted API names overflow the column; the API
+    # reference chapter lists them all.
+    "printindex": "",
+}
+epub_basename = book_basename
+epub_theme = "epub"
+epub_title = project
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+# Sphinx writes the uid into toc.ncx where epubcheck wants the identifier.
+epub_identifier = epub_uid = book_basename
+epub_scheme = ""
+epub_show_urls = "no"
+epub_use_index = False
+epub_exclude_files = ["search.html", "404.html"]

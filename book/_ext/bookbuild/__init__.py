@@ -37,6 +37,9 @@
   toggles by their visible text.
 * :mod:`bookbuild.parallel` orders the pages to read so that each
   ``sphinx-build -j`` worker gets an even share of the work.
+* :mod:`bookbuild.offline` fits the book to the PDF and the EPUB: static
+  pictures get their SVG's description as alt text, and the PDF's chapters
+  are numbered as on the site.
 * :mod:`bookbuild.incremental` lets a rebuild that reads no page skip
   Sphinx's walk over every doctree to number figures; the notebooks of
   unchanged pages are not converted again either.
@@ -64,6 +67,7 @@ from bookbuild import (
     mathml,
     meta,
     notebooks,
+    offline,
     parallel,
     reproducible,
     upstream,
@@ -89,4 +93,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     upstream.deterministic_stream_merge()
     upstream.switch_off_cache_truncation()
     a11y.setup(app)
+    offline.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

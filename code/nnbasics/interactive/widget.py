@@ -118,7 +118,7 @@ class Widget:
     """An interactive figure: its controls, its frames and its picture.
 
     Build it with :meth:`build`; in Jupyter and in the book it displays
-    itself as HTML.
+    itself as HTML, in the PDF and the e-book as its static picture (SVG).
     """
 
     name: str
@@ -251,6 +251,11 @@ class Widget:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def _repr_svg_(self) -> str:
+        # The static picture, for what runs no script: the PDF and the e-book
+        # (Jupyter and the site prefer the HTML).
+        return self.svg()
 
 
 @dataclass(frozen=True)
