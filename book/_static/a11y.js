@@ -11,13 +11,18 @@
 (() => {
   const selector =
     "pre, .cell_output > .output, .pst-scrollable-table-container, div.math > math";
+  // Read every size first, then write: a tabindex written between two reads
+  // would make the browser lay the page out again for the next read.
   const measure = (entries) => {
-    for (const { target } of entries) {
-      const scrolls =
+    const scrolls = entries.map(
+      ({ target }) =>
         target.scrollWidth > target.clientWidth ||
-        target.scrollHeight > target.clientHeight;
-      target.tabIndex = scrolls ? 0 : -1;
-    }
+        target.scrollHeight > target.clientHeight,
+    );
+    entries.forEach(({ target }, i) => {
+      const tabIndex = scrolls[i] ? 0 : -1;
+      if (target.tabIndex !== tabIndex) target.tabIndex = tabIndex;
+    });
   };
   const start = () => {
     const observer = new ResizeObserver(measure);
