@@ -9,6 +9,7 @@ may be left in the site.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -34,6 +35,9 @@ POINTS = {
 }
 
 
+ANSI_CODE = re.compile(rb"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _edit(project: Path, text: str = NEW_TEXT) -> None:
     page = project / "book" / f"{CHAPTER}.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
@@ -57,7 +61,8 @@ def _stop_at(project: Path, point: str, signum: int) -> str:
     seen = b""
     assert build.stdout is not None
     deadline = time.monotonic() + 600
-    while POINTS[point].encode() not in seen:
+    # (with CI set, Sphinx colours its messages: compare the plain text)
+    while POINTS[point].encode() not in ANSI_CODE.sub(b"", seen):
         chunk = build.stdout.read1(4096)
         if not chunk or time.monotonic() > deadline:
             os.killpg(build.pid, signal.SIGKILL)
