@@ -26,6 +26,17 @@ class Heading:
     head: str  # e.g. "working tree of 0123456789ab"
 
 
+def _book_lists(diff: Diff) -> list[tuple[str, list[str]]]:
+    """Return the book-wide lists of the report, titled, in report order."""
+    return [
+        ("Pages added", diff.added),
+        ("Pages removed", diff.removed),
+        ("Chapters whose execution fails now", diff.failing),
+        ("Chapters that failed at the base and run now", diff.fixed),
+        ("Chapters failing at the base and still failing", diff.still_failing),
+    ]
+
+
 def unchanged_line(heading: Heading) -> str:
     """Return the whole report when the change does nothing to the book."""
     return (
@@ -132,13 +143,7 @@ def markdown(diff: Diff, heading: Heading) -> str:
         summary(diff),
         "",
     ]
-    for title, items in (
-        ("Pages added", diff.added),
-        ("Pages removed", diff.removed),
-        ("Chapters whose execution fails now", diff.failing),
-        ("Chapters that failed at the base and run now", diff.fixed),
-        ("Chapters failing at the base and still failing", diff.still_failing),
-    ):
+    for title, items in _book_lists(diff):
         if items:
             lines += [f"**{title}**: " + ", ".join(f"`{i}`" for i in items), ""]
     if diff.failing:
@@ -232,13 +237,7 @@ def html_page(diff: Diff, heading: Heading) -> str:
     else:
         body += [f"<p>Base: {_e(heading.base)}. Head: {_e(heading.head)}.</p>"]
         body.append(f"<p>{_e(summary(diff))}</p>")
-        for title, items in (
-            ("Pages added", diff.added),
-            ("Pages removed", diff.removed),
-            ("Chapters whose execution fails now", diff.failing),
-            ("Chapters that failed at the base and run now", diff.fixed),
-            ("Chapters failing at the base and still failing", diff.still_failing),
-        ):
+        for title, items in _book_lists(diff):
             if items:
                 body.append(f"<p><strong>{title}</strong>: {_e(', '.join(items))}</p>")
         body += [

@@ -81,11 +81,17 @@ def stylesheet_text(
     return URL.sub(moved, IMPORT.sub(inline, css))
 
 
-def bundle_page(page: Path, site: Path, bundles: dict[str, str]) -> str | None:
+def bundle_page(
+    page: Path,
+    site: Path,
+    bundles: dict[str, str],
+    texts: dict[Path, str] | None = None,
+) -> str | None:
     """Return ``page``'s HTML with its stylesheets bundled (None: nothing to do).
 
     ``bundles`` maps the bundle names written so far to their CSS; the page's
-    bundle is added to it.
+    bundle is added to it. ``texts`` keeps each stylesheet's text as read from
+    the bundles' folder, for the site's other pages.
     """
     text = page.read_text(encoding="utf-8")
     head_end = text.find("</head>")
@@ -115,7 +121,11 @@ def bundle_page(page: Path, site: Path, bundles: dict[str, str]) -> str | None:
             )
         return None
     folder = site / FOLDER
-    css = "\n".join(stylesheet_text(p, folder) for p in paths)
+    texts = {} if texts is None else texts  # each file read once per site
+    for path in paths:
+        if path not in texts:
+            texts[path] = stylesheet_text(path, folder)
+    css = "\n".join(texts[p] for p in paths)
     name = hashlib.sha256(css.encode("utf-8")).hexdigest()[:20] + ".css"
     bundles[name] = css
     bundled = set(paths) | _imported(paths)
@@ -158,8 +168,9 @@ def _imported(paths: list[Path]) -> set[Path]:
 def bundle_site(site: Path) -> dict[str, str]:
     """Bundle every page's stylesheets in the built ``site``; return the bundles."""
     bundles: dict[str, str] = {}
+    texts: dict[Path, str] = {}
     for page in sorted(site.rglob("*.html")):
-        new = bundle_page(page, site, bundles)
+        new = bundle_page(page, site, bundles, texts)
         if new is not None:
             page.write_text(new, encoding="utf-8")
     folder = site / FOLDER
