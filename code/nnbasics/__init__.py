@@ -18,7 +18,8 @@ a hidden layer            :mod:`nnbasics.network`
 ========================  =========================================
 
 The four examples of the book live in :mod:`nnbasics.examples`, their
-figures in :mod:`nnbasics.plotting`.
+figures in :mod:`nnbasics.plotting`. Figures and display texts speak the
+language chosen with ``use_language`` (``nnbasics.language``).
 """
 
 from nnbasics.backprop import Gradients, backprop
@@ -27,6 +28,7 @@ from nnbasics.finite_difference import central_difference
 from nnbasics.forward import QUADRATIC, PolynomialModel, forward
 from nnbasics.goal import Goal
 from nnbasics.initialization import at_random, from_experience
+from nnbasics.language import LANGUAGES, current_language, tr, use_language
 from nnbasics.loss import (
     MEAN_SQUARED_ERROR,
     Loss,
@@ -45,6 +47,7 @@ from nnbasics.training import CurveFit, DivergenceError, History, Problem, train
 __version__ = "0.1.0"
 
 __all__ = [
+    "LANGUAGES",
     "MEAN_SQUARED_ERROR",
     "QUADRATIC",
     "CurveFit",
@@ -61,6 +64,7 @@ __all__ = [
     "at_random",
     "backprop",
     "central_difference",
+    "current_language",
     "descent_step",
     "forward",
     "from_experience",
@@ -70,5 +74,7 @@ __all__ = [
     "signed_error_derivative",
     "squared_error",
     "squared_error_derivative",
+    "tr",
     "train",
+    "use_language",
 ]

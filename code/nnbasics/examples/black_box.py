@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from nnbasics._validation import as_data, positive, positive_int
 from nnbasics.forward import QUADRATIC, forward
 from nnbasics.goal import Goal
+from nnbasics.language import tr
 from nnbasics.loss import signed_error, squared_error
 from nnbasics.training import History
 
@@ -374,6 +375,8 @@ class SearchTable:
     def to_markdown(self, digits: int = 4) -> str:
         """Return the table as Markdown, numbers rounded to ``digits`` decimals.
 
+        The header is in the current language (``nnbasics.use_language``).
+
         Four narrow columns (they fit a phone): the step, the input, the
         error f(x) - target and the measured slope. The output is the target
         plus the error; the next input is the next row's input.
@@ -391,9 +394,9 @@ class SearchTable:
         def number(value: float) -> str:
             return f"{value:.{digits}f}".replace("-", "\u2212")
 
-        header = (
-            f"| step | input $x$ | error $f(x) - {self.target:g}$ | slope $f'(x)$ |"
-        )
+        header = tr(
+            "| step | input $x$ | error $f(x) - {target:g}$ | slope $f'(x)$ |"
+        ).format(target=self.target)
         rows = [header, "|---:|---:|---:|---:|"]
         for k in range(len(self)):
             cells = (self.inputs[k], self.signed_errors[k], self.slopes[k])

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from nnbasics._validation import as_data, paired_samples
 from nnbasics.backprop import backprop
 from nnbasics.forward import QUADRATIC, PolynomialModel, forward
+from nnbasics.language import tr
 from nnbasics.loss import signed_error
 
 
@@ -107,12 +108,15 @@ class HandStep:
 
     @property
     def verdict(self) -> str:
-        """``"too big"``, ``"too small"`` or ``"exact"``, from the error's sign."""
+        """``"too big"``, ``"too small"`` or ``"exact"``, from the error's sign.
+
+        In the current language (``nnbasics.use_language``).
+        """
         if self.error > 0:
-            return "too big"
+            return tr("too big")
         if self.error < 0:
-            return "too small"
-        return "exact"
+            return tr("too small")
+        return tr("exact")
 
     @property
     def advice(self) -> str:

@@ -62,6 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import positive
+from nnbasics.language import in_language, tr, translatable
 from nnbasics.loss import signed_error
 
 LOW = 1
@@ -161,7 +162,11 @@ class Band:
         return inside
 
 
-FUZZY_BANDS = (Band("a bit", 1, 5), Band("", 6, 20), Band("far", 21, None))
+FUZZY_BANDS = (
+    Band(translatable("a bit"), 1, 5),
+    Band("", 6, 20),
+    Band(translatable("far"), 21, None),
+)
 """The book's fuzzy degree: "a bit" for misses of 1 to 5, plain for 6 to 20,
 "far" beyond 20. With :data:`SECRET` they reproduce the original's replies."""
 
@@ -231,14 +236,23 @@ class Reply:
 
     @property
     def text(self) -> str:
-        """The reply in words, as B would say it."""
+        """The reply in words, as B would say it, in the current language.
+
+        A band's word is translated too: in a language other than English,
+        a :class:`Band` of one's own needs its word in the catalogue.
+        """
         if self.direction == 0:
-            return "right"
-        side = "too big" if self.direction > 0 else "too small"
+            return tr("right", context="guess")
+        side = tr("too big") if self.direction > 0 else tr("too small")
         if self.difference is not None:
-            return f"{side} by {abs(self.difference)}"
+            distance = abs(self.difference)
+            return tr("{side} by {distance}").format(side=side, distance=distance)
         if self.band is not None and self.band.word:
-            return f"{self.band.word} {side}"
+            if self.direction > 0:
+                verdict = tr("{degree} too big")
+            else:
+                verdict = tr("{degree} too small")
+            return verdict.format(degree=tr(self.band.word))
         return side
 
     def allows(self, guess: int, candidates: ArrayLike) -> NDArray[np.bool_]:
@@ -387,8 +401,13 @@ class Game:
 
     @property
     def replies(self) -> tuple[str, ...]:
-        """B's replies in words, in order."""
-        return tuple(move.reply.text for move in self.moves)
+        """B's replies in English words, in order, as :data:`ORIGINAL_REPLIES`.
+
+        English in every language, so that a game can be checked against the
+        original dialogue; :attr:`Reply.text` gives the words to show.
+        """
+        with in_language("en"):
+            return tuple(move.reply.text for move in self.moves)
 
     @property
     def found(self) -> bool:
@@ -396,7 +415,7 @@ class Game:
         return bool(self.moves) and self.moves[-1].reply.direction == 0
 
     def transcript(self) -> str:
-        """Return the game as a dialogue, one line per speaker.
+        """Return the game as a dialogue, one line per speaker, in the current language.
 
         Examples
         --------
@@ -406,7 +425,10 @@ class Game:
         """
         lines = []
         for guess, reply in self.moves:
-            lines += [f"A: {guess}", f"B: {reply.text}"]
+            lines += [
+                tr("A: {guess}").format(guess=guess),
+                tr("B: {reply}").format(reply=reply.text),
+            ]
         return "\n".join(lines)
 
 
@@ -560,9 +582,9 @@ class Strategy(NamedTuple):
 
 
 STRATEGIES = (
-    Strategy("direction only", direction_only),
-    Strategy("direction + fuzzy degree", fuzzy),
-    Strategy("exact signed error", exact),
+    Strategy(translatable("direction only"), direction_only),
+    Strategy(translatable("direction + fuzzy degree"), fuzzy),
+    Strategy(translatable("exact signed error"), exact),
 )
 """The chapter's three kinds of feedback, from least to most informative."""
 
@@ -589,6 +611,16 @@ class StrategyResult:
     replies_to_first_guess: int
 
     @property
+    def label(self) -> str:
+        """The name to show: one of :data:`STRATEGIES` in the current language.
+
+        Other strategies are named by whoever made them, and shown as named.
+        """
+        if self.name in {strategy.name for strategy in STRATEGIES}:
+            return tr(self.name)
+        return self.name
+
+    @property
     def worst(self) -> int:
         """The most guesses any secret needs."""
         return int(self.guesses.max())
@@ -599,7 +631,12 @@ class StrategyResult:
         return float(self.guesses.mean())
 
 
-COLUMNS = ("feedback", "replies", "worst", "mean")
+COLUMNS = (
+    translatable("feedback"),
+    translatable("replies"),
+    translatable("worst"),
+    translatable("mean"),
+)
 """The column titles of a :class:`Comparison` table: the kind of feedback, how
 many different replies the first guess can draw, and the worst and mean
 number of guesses over every secret."""
@@ -626,16 +663,24 @@ class Comparison:
         raise KeyError(f"no strategy named {name!r}; the names are {names}")
 
     def to_markdown(self) -> str:
-        """Return the comparison as a Markdown table (replies, worst case, mean)."""
-        rows = ["| " + " | ".join(COLUMNS) + " |", "|---|---:|---:|---:|"]
+        """Return the comparison as a Markdown table (replies, worst case, mean).
+
+        Titles and the names of :data:`STRATEGIES` are in the current language.
+        """
+        rows = [
+            "| " + " | ".join(tr(c) for c in COLUMNS) + " |",
+            "|---|---:|---:|---:|",
+        ]
         rows += [
-            f"| {r.name} | {r.replies_to_first_guess} | {r.worst} | {r.mean:.2f} |"
+            f"| {r.label} | {r.replies_to_first_guess} | {r.worst} | {r.mean:.2f} |"
             for r in self.results
         ]
         return "\n".join(rows)
 
     def to_html(self) -> str:
         """Return the comparison as an HTML table, as the book shows it.
+
+        Titles and the names of :data:`STRATEGIES` are in the current language.
 
         Examples
         --------
@@ -644,11 +689,11 @@ class Comparison:
         """
         right = ' style="text-align: right"'
         header = "".join(
-            f"<th{right if column else ''}>{html.escape(title)}</th>"
+            f"<th{right if column else ''}>{html.escape(tr(title))}</th>"
             for column, title in enumerate(COLUMNS)
         )
         body = "".join(
-            f"<tr><td>{html.escape(r.name)}</td>"
+            f"<tr><td>{html.escape(r.label)}</td>"
             f"<td{right}>{r.replies_to_first_guess}</td>"
             f"<td{right}>{r.worst}</td><td{right}>{r.mean:.2f}</td></tr>"
             for r in self.results

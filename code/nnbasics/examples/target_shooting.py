@@ -83,6 +83,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive, positive_int
 from nnbasics.autodiff import Dual, Node, tan
+from nnbasics.language import tr
 from nnbasics.loss import squared_error_derivative
 
 RINGS = 10
@@ -182,6 +183,8 @@ left 45°, ring 6 upper left 15°, ring 7 left, ring 8 lower left 15°, bullseye
 def direction_name(angle: float | None) -> str:
     """Say a direction the way the original does: "upper left 15°", "left", ...
 
+    In the current language (``nnbasics.use_language``).
+
     Parameters
     ----------
     angle : float or None
@@ -200,18 +203,19 @@ def direction_name(angle: float | None) -> str:
     ['upper left 45°', 'upper left 15°', 'left', 'lower left 15°', 'centre']
     """
     if angle is None:
-        return "centre"
+        return tr("centre")
     angle = round((float(angle) + 180.0) % 360.0 - 180.0, 6)  # in [-180, 180)
     if abs(angle) == 90.0:
-        return "up" if angle > 0 else "down"
-    if abs(angle) < 90.0:
-        side, elevation = "right", angle
-    else:
-        side, elevation = "left", math.copysign(180.0 - abs(angle), angle)
+        return tr("up") if angle > 0 else tr("down")
+    right = abs(angle) < 90.0
+    elevation = angle if right else math.copysign(180.0 - abs(angle), angle)
     if elevation == 0.0:
-        return side
-    height = "upper" if elevation > 0 else "lower"
-    return f"{height} {side} {abs(elevation):g}°"
+        return tr("right") if right else tr("left")
+    if elevation > 0:
+        name = tr("upper right {degrees}°") if right else tr("upper left {degrees}°")
+    else:
+        name = tr("lower right {degrees}°") if right else tr("lower left {degrees}°")
+    return name.format(degrees=f"{abs(elevation):g}")
 
 
 @dataclass(frozen=True)
@@ -329,6 +333,8 @@ def score_deficits(shots: Iterable[Shot]) -> NDArray[np.int64]:
 def record_table(shots: Iterable[Shot], target: Target) -> str:
     """Return the record as a narrow Markdown table: shot, ring, direction, gap.
 
+    Titles and directions are in the current language.
+
     Examples
     --------
     >>> print(record_table([Shot(7, 180.0)], Target(2.0)))
@@ -338,7 +344,7 @@ def record_table(shots: Iterable[Shot], target: Target) -> str:
     """
     shots = _check_shots(shots)
     distances = gaps(target.place(shots))
-    rows = ["| shot | ring | direction | gap (cm) |", "|---:|---:|:---|---:|"]
+    rows = [tr("| shot | ring | direction | gap (cm) |"), "|---:|---:|:---|---:|"]
     for number, (shot, gap) in enumerate(zip(shots, distances, strict=True), 1):
         rows.append(f"| {number} | {shot.ring} | {shot.direction} | {gap:.1f} |")
     return "\n".join(rows)
@@ -793,6 +799,8 @@ class BurstComparison:
     def table(self, spread: float) -> str:
         """Return a Markdown table of the final spread per burst size.
 
+        The titles are in the current language.
+
         Parameters
         ----------
         spread : float
@@ -800,7 +808,7 @@ class BurstComparison:
             (:func:`predicted_spread`).
         """
         rows = [
-            "| burst | spread (cm) | predicted (cm) | spread × √burst |",
+            tr("| burst | spread (cm) | predicted (cm) | spread × √burst |"),
             "|---:|---:|---:|---:|",
         ]
         for burst, measured in zip(self.bursts, self.final_spread, strict=True):

@@ -31,6 +31,10 @@ NumPy's generator, which the browser does not have. The grids are small
 enough for that not to cost much: each figure adds 5 to 20 kB to its page
 once compressed.
 
+Every word of a figure (labels, readouts, title and description for screen
+readers) is written in the current language (``nnbasics.tr``), numbers
+are the same in every language.
+
 Each function returns a :class:`~nnbasics.interactive.widget.Widget`, which
 shows itself as HTML: the picture of the first setting as inline SVG (what a
 reader without JavaScript sees), the readout, and the frames as a JSON

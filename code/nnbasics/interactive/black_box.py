@@ -19,8 +19,10 @@ from nnbasics.interactive.widget import (
     Panel,
     Widget,
     dot_marker,
+    escape,
     number,
 )
+from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, ORANGE, RED
 
 STARTS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
@@ -49,10 +51,10 @@ def regime(errors: np.ndarray, converged: bool, diverged: bool) -> str:
     """
     crossed = bool(np.any(np.sign(errors[1:]) * np.sign(errors[:-1]) < 0))
     if diverged:
-        return "diverges"
+        return tr("diverges")
     if converged:
-        return "converges while oscillating" if crossed else "converges"
-    return "never settles" if crossed else "creeps, not there yet"
+        return tr("converges while oscillating") if crossed else tr("converges")
+    return tr("never settles") if crossed else tr("creeps, not there yet")
 
 
 def _frame(start: float, rate: float) -> list:
@@ -63,16 +65,26 @@ def _frame(start: float, rate: float) -> list:
     outputs = np.array([search.forward(row)[0] for row in run.params])
     name = regime(outputs - search.target, run.converged, diverged)
     steps = len(run) - 1
-    readout = (
-        f"Start x = {number(start)}, learning rate η = {number(rate)}: {name}. "
-        f"After {steps} step{'s' if steps != 1 else ''} the input is "
-        f"{number(x[-1], '.4f')} and the box "
-        f"answers {number(outputs[-1], '.4f')} (wanted: {number(search.target)})."
+    readout = tr(
+        "Start x = {start}, learning rate η = {rate}: {regime}. After {steps} "
+        "{step_word} the input is {x} and the box answers {output} (wanted: "
+        "{target})."
+    ).format(
+        start=number(start),
+        rate=number(rate),
+        regime=name,
+        steps=steps,
+        step_word=tr("step") if steps == 1 else tr("steps"),
+        x=number(x[-1], ".4f"),
+        output=number(outputs[-1], ".4f"),
+        target=number(search.target),
     )
     if diverged:
-        readout += f" Step {steps + 1} would blow the loss up a million-fold."
+        readout += tr(" Step {step} would blow the loss up a million-fold.").format(
+            step=steps + 1
+        )
     marker = RATE_BAR.px([rate], [0])[0, 0]
-    status = f"η = {number(rate)}: {name}"
+    status = tr("η = {rate}: {regime}").format(rate=number(rate), regime=name)
     return [
         readout,
         CURVE.points(x, outputs),
@@ -111,11 +123,15 @@ def step_size_explorer() -> Widget:
         for a, b, colour in bands
     )
     limit_x = RATE_BAR.px([limit], [0])[0, 0]
+    limit_text = tr("limit {limit}").format(limit=number(limit, ".3f"))
     layers = [
         f"<defs>{dot_marker('nnb-bb-dot', BLUE, 8)}{CURVE.clip('nnb-bb-c1')}"
         f"{INPUTS.clip('nnb-bb-c2')}</defs>",
         CURVE.axes(
-            [-1, 0, 1, 2, 3, 4], [0, 4, 8, 12], "input x", "the box's output f(x)"
+            [-1, 0, 1, 2, 3, 4],
+            [0, 4, 8, 12],
+            tr("input x"),
+            tr("the box's output f(x)"),
         ),
         f'<polyline points="{CURVE.points(grid, box(grid))}" fill="none" '
         'stroke="#9a9a9a" stroke-width="3"/>',
@@ -129,7 +145,9 @@ def step_size_explorer() -> Widget:
             'clip-path="url(#nnb-bb-c1)" marker-start="url(#nnb-bb-dot)" '
             'marker-mid="url(#nnb-bb-dot)" marker-end="url(#nnb-bb-dot)"',
         ),
-        INPUTS.axes([0, 5, 10, 15, 20], [0, 1, 2, 3], "step", "input x at each step"),
+        INPUTS.axes(
+            [0, 5, 10, 15, 20], [0, 1, 2, 3], tr("step"), tr("input x at each step")
+        ),
         "<path "
         f'd="M{INPUTS.box[0]},{INPUTS.px([0], [star])[0, 1]:g}H{INPUTS.box[2]}" '
         f'stroke="{GREEN}" stroke-dasharray="6 4" stroke-width="2"/>',
@@ -145,8 +163,8 @@ def step_size_explorer() -> Widget:
         bar,
         f'<path d="M{limit_x:g},{top - 4}V{bottom + 4}" stroke="{INK}" '
         'stroke-width="2"/>',
-        f'<text x="{limit_x:g}" y="{bottom + 22}" text-anchor="middle">limit '
-        f"{number(limit, '.3f')}</text>",
+        f'<text x="{limit_x:g}" y="{bottom + 22}" text-anchor="middle">'
+        f"{escape(limit_text)}</text>",
         f'<text x="62" y="{bottom + 22}">0</text>',
         Element(
             "rate",
@@ -158,25 +176,31 @@ def step_size_explorer() -> Widget:
     ]
     controls = (
         Control(
-            "start", "Start x", [number(s) for s in STARTS], STARTS.index(bb.START)
+            "start", tr("Start x"), [number(s) for s in STARTS], STARTS.index(bb.START)
         ),
         Control(
-            "rate", "Learning rate η", [number(r) for r in RATES], RATES.index(0.05)
+            "rate",
+            tr("Learning rate η"),
+            [number(r) for r in RATES],
+            RATES.index(0.05),
         ),
     )
     return Widget.build(
         "bb-step-size",
-        title="The black box's search for any step size",
-        description=(
+        title=tr("The black box's search for any step size"),
+        description=tr(
             "Top: the box's output against its input (grey curve), the wanted "
             "output 4 (green dashes) and the search's inputs on the curve "
             "(blue dots, joined in order). Middle: the input at each step, "
-            f"with the answer {number(star, '.3f')} dashed. Bottom: a bar of "
-            f"learning rates, green up to {number(creep_limit, '.3f')} (the "
-            f"input creeps up on the answer), orange up to {number(limit, '.3f')} "
-            "(it overshoots but settles), red beyond (it diverges), with a "
-            "ring at the chosen rate. The text under the figure gives the run's "
-            "numbers."
+            "with the answer {answer} dashed. Bottom: a bar of learning rates, "
+            "green up to {creep_limit} (the input creeps up on the answer), "
+            "orange up to {limit} (it overshoots but settles), red beyond (it "
+            "diverges), with a ring at the chosen rate. The text under the "
+            "figure gives the run's numbers."
+        ).format(
+            answer=number(star, ".3f"),
+            creep_limit=number(creep_limit, ".3f"),
+            limit=number(limit, ".3f"),
         ),
         controls=controls,
         compute=lambda s, r: _frame(STARTS[s], RATES[r]),

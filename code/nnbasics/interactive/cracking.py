@@ -20,8 +20,10 @@ from nnbasics.interactive.widget import (
     Panel,
     Widget,
     dot_marker,
+    escape,
     number,
 )
+from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK
 from nnbasics.training import CurveFit
 
@@ -52,18 +54,29 @@ def _frame(fit: CurveFit, start: tuple[float, float], rate: float, best) -> list
     steep = cr.loss_curvature().directions[:, -1]
     across = (run.params - best) @ steep
     zigzag = bool(np.any(across[1:] * across[:-1] < 0))
-    if diverged or run.losses[-1] > run.losses[0]:
-        name = "diverges"
+    blew_up = diverged or run.losses[-1] > run.losses[0]
+    if blew_up:
+        name = tr("diverges")
     elif run.converged:
-        name = f"reaches loss < 0.001 in {len(run) - 1} steps"
+        name = tr("reaches loss < 0.001 in {steps} steps").format(steps=len(run) - 1)
     else:
-        name = f"has loss {number(run.losses[-1], '.4g')} after {STEPS} steps"
-    how = " zigzagging across the valley" if zigzag and name != "diverges" else ""
-    readout = (
-        f"Start (w1, w2) = ({number(start[0])}, {number(start[1])}), η = "
-        f"{number(rate)}: gradient descent {name}{',' if how else ''}{how}. Last "
-        f"step {len(run) - 1}: w = ({number(w[0], '.4f')}, {number(w[1], '.4f')}), "
-        f"loss {number(run.losses[-1], '.4g')}."
+        name = tr("has loss {loss} after {steps} steps").format(
+            loss=number(run.losses[-1], ".4g"), steps=STEPS
+        )
+    if zigzag and not blew_up:
+        name = tr("{outcome}, zigzagging across the valley").format(outcome=name)
+    readout = tr(
+        "Start (w1, w2) = ({w1}, {w2}), η = {rate}: gradient descent {outcome}. "
+        "Last step {step}: w = ({last_w1}, {last_w2}), loss {loss}."
+    ).format(
+        w1=number(start[0]),
+        w2=number(start[1]),
+        rate=number(rate),
+        outcome=name,
+        step=len(run) - 1,
+        last_w1=number(w[0], ".4f"),
+        last_w2=number(w[1], ".4f"),
+        loss=number(run.losses[-1], ".4g"),
     )
     start_px = MAP.px([start[0]], [start[1]])[0]
     return [readout, MAP.points(*run.params.T), float(start_px[0]), float(start_px[1])]
@@ -82,6 +95,7 @@ def contour_explorer() -> Widget:
     best = cr.least_squares_weights()
     limit = cr.loss_curvature().largest_stable_learning_rate
     star = MAP.px([best[0]], [best[1]])[0]
+    diverges = tr("; diverges for η > {limit}").format(limit=number(limit, ".3f"))
     layers = [
         f"<defs>{dot_marker('nnb-cr-dot', BLUE, 6)}{MAP.clip('nnb-cr-c')}</defs>",
         f'<g clip-path="url(#nnb-cr-c)">{_contours()}</g>',
@@ -89,7 +103,7 @@ def contour_explorer() -> Widget:
             [-1, 0, 1, 2, 3, 4],
             [-1, 0, 1, 2, 3],
             "w1",
-            "w2 (grey: equal loss; click to start)",
+            tr("w2 (grey: equal loss; click to start)"),
         ),
         f'<path d="M{star[0] - 6:g},{star[1] - 6:g}l12,12m0-12l-12,12" '
         f'stroke="{GREEN}" stroke-width="3"/>',
@@ -107,27 +121,28 @@ def contour_explorer() -> Widget:
             ("cx", "cy"),
             f'r="7" fill="white" stroke="{INK}" stroke-width="2"',
         ),
-        '<text x="62" y="440">ring: start; <tspan fill="#00785a">cross: lowest '
-        "loss</tspan>; "
-        f"diverges for η &gt; {number(limit, '.3f')}</text>",
+        f'<text x="62" y="440">{escape(tr("ring: start; "))}<tspan fill="#00785a">'
+        f"{escape(tr('cross: lowest loss'))}</tspan>{escape(diverges)}</text>",
     ]
     controls = (
-        Control("w1", "Start w1", [number(v) for v in W1], W1.index(1.0)),
-        Control("w2", "Start w2", [number(v) for v in W2], W2.index(1.0)),
+        Control("w1", tr("Start w1"), [number(v) for v in W1], W1.index(1.0)),
+        Control("w2", tr("Start w2"), [number(v) for v in W2], W2.index(1.0)),
         Control(
-            "rate", "Learning rate η", [number(r) for r in RATES], RATES.index(0.1)
+            "rate", tr("Learning rate η"), [number(r) for r in RATES], RATES.index(0.1)
         ),
     )
     return Widget.build(
         "cr-contours",
-        title="Gradient descent on the loss of Table 2-1",
-        description=(
+        title=tr("Gradient descent on the loss of Table 2-1"),
+        description=tr(
             "Contour lines of the mean squared error over the weights w1 "
             "(across) and w2 (up): a long, narrow valley whose lowest point, "
-            f"marked by a green cross, is at ({number(best[0], '.2f')}, "
-            f"{number(best[1], '.2f')}). A blue path of dots shows up to {STEPS} "
-            "steps of gradient descent from the start, which is ringed. The "
-            "text under the figure gives the run's numbers."
+            "marked by a green cross, is at ({best_w1}, {best_w2}). A blue path "
+            "of dots shows up to {steps} steps of gradient descent from the "
+            "start, which is ringed. The text under the figure gives the run's "
+            "numbers."
+        ).format(
+            best_w1=number(best[0], ".2f"), best_w2=number(best[1], ".2f"), steps=STEPS
         ),
         controls=controls,
         compute=lambda a, b, r: _frame(fit, (W1[a], W2[b]), RATES[r], best),

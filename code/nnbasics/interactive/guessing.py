@@ -8,7 +8,8 @@ and the candidates after each reply come from
 from __future__ import annotations
 
 from nnbasics.examples import guess_the_number as gtn
-from nnbasics.interactive.widget import Control, Element, Panel, Widget
+from nnbasics.interactive.widget import Control, Element, Panel, Widget, escape
+from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, INK, ORANGE, RED
 
 STRIP = Panel((30, 60, 460, 100), (gtn.LOW - 0.5, gtn.HIGH + 0.5), (0, 1))
@@ -23,25 +24,37 @@ def _frames(game: gtn.Game) -> list[list]:
         assert possible.size == high - low + 1  # these replies leave an interval
         x0, x1 = STRIP.px([low - 0.5, high + 0.5], [0, 0])[:, 0]
         if stage == 0:
-            status = f"before any guess: {possible.size} possible"
-            readout = (
-                f"Secret {game.secret}. Before any guess all {possible.size} "
-                "numbers are possible."
+            status = tr("before any guess: {count} possible").format(
+                count=possible.size
             )
+            readout = tr(
+                "Secret {secret}. Before any guess all {count} numbers are possible."
+            ).format(secret=game.secret, count=possible.size)
             ring, hidden = STRIP.px([gtn.middle(possible)], [0])[0, 0], "hidden"
         else:
             guess, reply = game.moves[stage - 1]
             ring, hidden = STRIP.px([guess], [0])[0, 0], "visible"
-            status = f"guess {guess}, “{reply.text}”: {possible.size} possible"
+            status = tr("guess {guess}, “{reply}”: {count} possible").format(
+                guess=guess, reply=reply.text, count=possible.size
+            )
             if reply.direction == 0:
-                left = f"found in {stage} guesses"
+                left = tr("found in {count} guesses").format(count=stage)
             elif possible.size == 1:
-                left = f"only {low} is possible"
+                left = tr("only {number} is possible").format(number=low)
             else:
-                left = f"{possible.size} numbers are possible, {low} to {high}"
-            readout = (
-                f"Secret {game.secret}. Guess {stage} of {len(game)}: {guess}, "
-                f"“{reply.text}”; {left}."
+                left = tr("{count} numbers are possible, {low} to {high}").format(
+                    count=possible.size, low=low, high=high
+                )
+            readout = tr(
+                "Secret {secret}. Guess {stage} of {stages}: {guess}, “{reply}”; "
+                "{left}."
+            ).format(
+                secret=game.secret,
+                stage=stage,
+                stages=len(game),
+                guess=guess,
+                reply=reply.text,
+                left=left,
             )
         trail = "".join(
             f"M{STRIP.px([g], [0])[0, 0]:g},104v10" for g in game.guesses[: stage - 1]
@@ -66,12 +79,19 @@ def guessing_explorer() -> Widget:
     ]
     longest = max(len(game) for row in games for game in row)
     controls = (
-        Control("reply", "B's reply", [s.name for s in gtn.STRATEGIES], 0, "select"),
-        Control("secret", "B's secret", range(gtn.LOW, gtn.HIGH + 1), gtn.SECRET - 1),
+        Control(
+            "reply", tr("B's reply"), [tr(s.name) for s in gtn.STRATEGIES], 0, "select"
+        ),
+        Control(
+            "secret", tr("B's secret"), range(gtn.LOW, gtn.HIGH + 1), gtn.SECRET - 1
+        ),
         Control(
             "step",
-            "Step",
-            ["before any guess", *(f"guess {k}" for k in range(1, longest + 1))],
+            tr("Step"),
+            [
+                tr("before any guess"),
+                *(tr("guess {number}").format(number=k) for k in range(1, longest + 1)),
+            ],
             longest,
             steps=True,
         ),
@@ -105,9 +125,11 @@ def guessing_explorer() -> Widget:
             ("d",),
             f'stroke="{RED}" stroke-width="2" stroke-dasharray="5 3"',
         ),
-        STRIP.axes([1, 10, 20, 30, 40, 50], [], "the numbers B may have chosen", ""),
-        f'<text x="30" y="182">blue: still possible; ring: the guess; '
-        f'<tspan fill="{RED}">dashes: the secret</tspan></text>',
+        STRIP.axes(
+            [1, 10, 20, 30, 40, 50], [], tr("the numbers B may have chosen"), ""
+        ),
+        f'<text x="30" y="182">{escape(tr("blue: still possible; ring: the guess; "))}'
+        f'<tspan fill="{RED}">{escape(tr("dashes: the secret"))}</tspan></text>',
     ]
 
     def compute(reply: int, secret: int) -> list[list]:
@@ -117,8 +139,8 @@ def guessing_explorer() -> Widget:
 
     return Widget.build(
         "gtn-play",
-        title="Guess the number, guess by guess",
-        description=(
+        title=tr("Guess the number, guess by guess"),
+        description=tr(
             "A strip of the numbers 1 to 50. Blue cells are the numbers still "
             "possible after the replies so far, an orange ring marks the "
             "current guess, short ticks below the strip the earlier guesses, "

@@ -20,8 +20,10 @@ from nnbasics.interactive.widget import (
     Panel,
     Widget,
     dot_marker,
+    escape,
     number,
 )
+from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, ORANGE, RED
 
 BURSTS = (1, 2, 3, 5, 10)
@@ -83,14 +85,21 @@ def burst_explorer(seeds: Sequence[int], study_seeds: Sequence[int]) -> Widget:
         path = TARGET.points(*session.mean_points.T)
         last = TARGET.px(*session.hits[-1].T)
         final = float(np.hypot(*session.mean_points[-1]))
-        readout = (
-            f"Bursts of {burst}, spread {number(spread)} cm, run {seed + 1}: after "
-            f"{ROUNDS} rounds the mean point of impact is {number(final, '.2f')} cm "
-            f"from the centre. Over {runs} runs it scatters "
-            f"{number(measured[b], '.3f')} "
-            f"cm; single shots scatter {number(single, '.3f')} cm, and "
-            f"{number(single, '.3f')}/√{burst} = "
-            f"{number(single / math.sqrt(burst), '.3f')} cm."
+        readout = tr(
+            "Bursts of {burst}, spread {spread} cm, run {run}: after {rounds} "
+            "rounds the mean point of impact is {final} cm from the centre. Over "
+            "{runs} runs it scatters {measured} cm; single shots scatter {single} "
+            "cm, and {single}/√{burst} = {predicted} cm."
+        ).format(
+            burst=burst,
+            spread=number(spread),
+            run=seed + 1,
+            rounds=ROUNDS,
+            final=number(final, ".2f"),
+            runs=runs,
+            measured=number(measured[b], ".3f"),
+            single=number(single, ".3f"),
+            predicted=number(single / math.sqrt(burst), ".3f"),
         )
         here = SPREAD.px([burst], [measured[b]])[0]
         k = np.linspace(1, 10, 46)
@@ -113,7 +122,8 @@ def burst_explorer(seeds: Sequence[int], study_seeds: Sequence[int]) -> Widget:
     )
     layers = [
         f"<defs>{dot_marker('nnb-ts-dot', BLUE, 7)}{TARGET.clip('nnb-ts-c')}</defs>",
-        '<text x="62" y="26">the target (cm); blue: where the rifle points</text>',
+        '<text x="62" y="26">'
+        f"{escape(tr('the target (cm); blue: where the rifle points'))}</text>",
         rings,
         Element(
             "path",
@@ -129,13 +139,13 @@ def burst_explorer(seeds: Sequence[int], study_seeds: Sequence[int]) -> Widget:
             ("d",),
             f'fill="{ORANGE}" stroke="{INK}" clip-path="url(#nnb-ts-c)"',
         ),
-        f'<text x="62" y="285" fill="{INK}"><tspan fill="#a35f00">orange: the last '
-        "round</tspan></text>",
+        f'<text x="62" y="285" fill="{INK}"><tspan fill="#a35f00">'
+        f"{escape(tr('orange: the last round'))}</tspan></text>",
         SPREAD.axes(
             [1, 2, 3, 5, 10],
             [0, 1, 2, 3],
-            "shots per round k",
-            f"spread of the aim over {runs} runs (cm)",
+            tr("shots per round k"),
+            tr("spread of the aim over {runs} runs (cm)").format(runs=runs),
         ),
         Element(
             "curve",
@@ -157,26 +167,29 @@ def burst_explorer(seeds: Sequence[int], study_seeds: Sequence[int]) -> Widget:
             ("cx", "cy"),
             f'r="8" fill="none" stroke="{RED}" stroke-width="3"',
         ),
-        f'<text x="62" y="515"><tspan fill="{BLUE}">measured</tspan>; '
-        f'<tspan fill="#00785a">dashes: single shots / √k</tspan></text>',
+        f'<text x="62" y="515"><tspan fill="{BLUE}">{escape(tr("measured"))}</tspan>'
+        f'{escape(tr("; "))}<tspan fill="#00785a">'
+        f"{escape(tr('dashes: single shots / √k'))}</tspan></text>",
     ]
     controls = (
-        Control("burst", "Shots per round k", [str(b) for b in BURSTS], 2),
-        Control("spread", "Spread of the rifle (cm)", [number(s) for s in SPREADS], 2),
-        Control("seed", "Run", [str(n + 1) for n in range(len(seeds))], 0),
+        Control("burst", tr("Shots per round k"), [str(b) for b in BURSTS], 2),
+        Control(
+            "spread", tr("Spread of the rifle (cm)"), [number(s) for s in SPREADS], 2
+        ),
+        Control("seed", tr("Run"), [str(n + 1) for n in range(len(seeds))], 0),
     )
     return Widget.build(
         "ts-bursts",
-        title="How the burst size damps the noise of the aim",
-        description=(
+        title=tr("How the burst size damps the noise of the aim"),
+        description=tr(
             "Top: the target's rings, the path of the rifle's mean point of "
-            f"impact over {ROUNDS} rounds (blue) and the last round's hits "
+            "impact over {rounds} rounds (blue) and the last round's hits "
             "(orange). Bottom: the spread of the aim after the last round "
-            f"over {runs} runs for each number of shots per round k (blue), "
+            "over {runs} runs for each number of shots per round k (blue), "
             "against the single shots' spread divided by √k (green dashes); "
             "a red ring marks the chosen k. The text under the figure gives "
             "the numbers."
-        ),
+        ).format(rounds=ROUNDS, runs=runs),
         controls=controls,
         compute=compute,
         layers=layers,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from nnbasics.examples import cracking as cr
 from nnbasics.goal import Goal
 from nnbasics.interactive.runs import run_or_diverge
-from nnbasics.interactive.widget import Control, Element, Panel, Widget, number
+from nnbasics.interactive.widget import Control, Element, Panel, Widget, escape, number
+from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, ORANGE, RED
 from nnbasics.training import CurveFit
 
@@ -40,22 +41,17 @@ def learning_rate_explorer() -> Widget:
             fit, START, rate, Goal(tolerance=TOLERANCE, max_steps=STEPS)
         )
         steps = len(run) - 1
+        loss = number(run.losses[-1], ".4g")
         if diverged or run.losses[-1] > run.losses[0]:
-            name = (
-                f"diverges; by step {steps} the loss is {number(run.losses[-1], '.4g')}"
-            )
+            name = tr("diverges; by step {step} the loss is {loss}")
         elif run.converged:
-            name = (
-                f"reaches the goal at step {steps}, loss "
-                f"{number(run.losses[-1], '.4g')} < {number(TOLERANCE)}"
-            )
+            name = tr("reaches the goal at step {step}, loss {loss} < {tolerance}")
         else:
-            name = (
-                f"after {steps} steps the loss is still {number(run.losses[-1], '.4g')}"
-            )
-        readout = (
-            f"Learning rate η = {number(rate)}: {name} "
-            f"(it starts at {number(run.losses[0], '.4g')})."
+            name = tr("after {step} steps the loss is still {loss}")
+        name = name.format(step=steps, loss=loss, tolerance=number(TOLERANCE))
+        readout = tr("Learning rate η = {rate}: {outcome} (it starts at {first}).")
+        readout = readout.format(
+            rate=number(rate), outcome=name, first=number(run.losses[0], ".4g")
         )
         return [
             readout,
@@ -67,10 +63,14 @@ def learning_rate_explorer() -> Widget:
     left, top, right, bottom = RATE_BAR.box
     limit_x = RATE_BAR.px([limit], [0])[0, 0]
     goal_y = CURVE.px([0], [TOLERANCE])[0, 1]
+    limit_text = tr("limit {limit}").format(limit=number(limit, ".3f"))
     layers = [
         f"<defs>{CURVE.clip('nnb-loop-c')}</defs>",
         CURVE.axes(
-            [0, 25, 50, 75, 100], [1e-4, 1e-2, 1, 1e2, 1e4], "step", "loss (log scale)"
+            [0, 25, 50, 75, 100],
+            [1e-4, 1e-2, 1, 1e2, 1e4],
+            tr("step"),
+            tr("loss (log scale)"),
         ),
         f'<path d="M{CURVE.box[0]},{goal_y:g}H{CURVE.box[2]}" stroke="{GREEN}" '
         'stroke-width="2" stroke-dasharray="6 4"/>',
@@ -87,16 +87,16 @@ def learning_rate_explorer() -> Widget:
             ("text",),
             f'x="{CURVE.box[2] - 4}" y="{CURVE.box[1] + 22}" text-anchor="end"',
         ),
-        f'<text x="62" y="{bottom - 24}">learning rate; <tspan '
-        'fill="#00785a">dashes: the goal</tspan></text>',
+        f'<text x="62" y="{bottom - 24}">{escape(tr("learning rate; "))}<tspan '
+        f'fill="#00785a">{escape(tr("dashes: the goal"))}</tspan></text>',
         f'<rect x="{left}" y="{top}" width="{limit_x - left:g}" '
         f'height="{bottom - top}" fill="{ORANGE}"/>',
         f'<rect x="{limit_x:g}" y="{top}" width="{right - limit_x:g}" '
         f'height="{bottom - top}" fill="{RED}"/>',
         f'<path d="M{limit_x:g},{top - 4}V{bottom + 4}" stroke="{INK}" '
         'stroke-width="2"/>',
-        f'<text x="{limit_x:g}" y="{bottom + 22}" text-anchor="middle">limit '
-        f"{number(limit, '.3f')}</text>",
+        f'<text x="{limit_x:g}" y="{bottom + 22}" text-anchor="middle">'
+        f"{escape(limit_text)}</text>",
         f'<text x="{left}" y="{bottom + 22}">0</text>',
         Element(
             "rate",
@@ -108,18 +108,21 @@ def learning_rate_explorer() -> Widget:
     ]
     return Widget.build(
         "loop-rate",
-        title="The learning rate against the loss curve",
-        description=(
+        title=tr("The learning rate against the loss curve"),
+        description=tr(
             "The loss of cracking the box, on a log scale, over the first "
-            f"{STEPS} steps of training from (1, 1) (blue), with the goal "
-            f"{number(TOLERANCE)} dashed. Below, a bar of learning rates: "
-            f"training is stable up to {number(limit, '.3f')} (orange) and "
-            "diverges beyond (red); a ring marks the chosen rate. The text "
-            "under the figure gives the run's numbers."
-        ),
+            "{steps} steps of training from (1, 1) (blue), with the goal "
+            "{tolerance} dashed. Below, a bar of learning rates: training is "
+            "stable up to {limit} (orange) and diverges beyond (red); a ring "
+            "marks the chosen rate. The text under the figure gives the run's "
+            "numbers."
+        ).format(steps=STEPS, tolerance=number(TOLERANCE), limit=number(limit, ".3f")),
         controls=(
             Control(
-                "rate", "Learning rate η", [number(r) for r in RATES], RATES.index(0.1)
+                "rate",
+                tr("Learning rate η"),
+                [number(r) for r in RATES],
+                RATES.index(0.1),
             ),
         ),
         compute=compute,

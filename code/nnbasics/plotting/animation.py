@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
 from nnbasics._validation import positive, positive_int
+from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, MUTED, ORANGE
 from nnbasics.training import History, Problem
 
@@ -97,7 +98,7 @@ def descent_animation(
     max_points: int = 400,
     grid: int = 81,
     labels: tuple[str, str] = ("w₁", "w₂"),
-    title: str = "Gradient descent on the loss surface",
+    title: str | None = None,
 ) -> str:
     """Return an animated SVG of the weights' path over the loss's contours.
 
@@ -122,8 +123,9 @@ def descent_animation(
         The loss is evaluated on a ``grid`` by ``grid`` mesh for the contours.
     labels : tuple of str, default ("w₁", "w₂")
         Names of the two parameters, for the axes.
-    title : str
-        The heading drawn above the plot.
+    title : str, optional
+        The heading drawn above the plot; default "Gradient descent on the
+        loss surface", in the current language.
 
     Returns
     -------
@@ -164,6 +166,8 @@ def descent_animation(
     if tolerance is not None:
         tolerance = positive("tolerance", tolerance)
 
+    if title is None:
+        title = tr("Gradient descent on the loss surface")
     shown = _shown_steps(len(params), max_points)
     box = _data_box(params)
     to_px = _pixel_map(box)
@@ -373,12 +377,12 @@ def _markers(route: NDArray[np.float64]) -> list[str]:
         f'<circle cx="{start_x:g}" cy="{start_y:g}" r="5" fill="white" '
         f'stroke="{INK}" stroke-width="1.5"/>',
         f'<text x="{start_x + start_dx:g}" y="{start_y - 8:g}" '
-        f'text-anchor="{start_anchor}" fill="{INK}">start</text>',
+        f'text-anchor="{start_anchor}" fill="{INK}">{_escape(tr("start"))}</text>',
         f'<path d="M{end_x - 5:g},{end_y - 5:g} {end_x + 5:g},{end_y + 5:g}'
         f'M{end_x - 5:g},{end_y + 5:g} {end_x + 5:g},{end_y - 5:g}" '
         f'stroke="{INK}" stroke-width="2"/>',
         f'<text x="{end_x + end_dx:g}" y="{end_y + 20:g}" '
-        f'text-anchor="{end_anchor}" fill="{INK}">end</text>',
+        f'text-anchor="{end_anchor}" fill="{INK}">{_escape(tr("end"))}</text>',
     ]
 
 
@@ -419,14 +423,17 @@ def _axes(
 
 
 def _legend(levels: list[float], tolerance: float | None) -> list[str]:
-    text = "grey: equal loss"
+    text = tr("grey: equal loss")
     if levels:
-        text += f", {_tick(levels[-1])} (outer) to {_tick(levels[0])} (inner)"
-    parts = [f'<text x="{PLOT[0]:g}" y="47" fill="{MUTED}">{text}</text>']
+        text = tr("grey: equal loss, {outer} (outer) to {inner} (inner)").format(
+            outer=_tick(levels[-1]), inner=_tick(levels[0])
+        )
+    parts = [f'<text x="{PLOT[0]:g}" y="47" fill="{MUTED}">{_escape(text)}</text>']
     if tolerance is not None:
+        goal = tr("green dashes: the goal, loss {tolerance}")
+        goal = goal.format(tolerance=_tick(tolerance))
         parts.append(
-            f'<text x="{PLOT[0]:g}" y="68" fill="{GREEN}">'
-            f"green dashes: the goal, loss {_tick(tolerance)}</text>"
+            f'<text x="{PLOT[0]:g}" y="68" fill="{GREEN}">{_escape(goal)}</text>'
         )
     return parts
 
@@ -438,10 +445,14 @@ def _progress_bar(
     y = HEIGHT - 30
     total = seconds + HOLD_SECONDS
     last = int(history.steps[shown[-1]])
+    first_text = tr("step {step}").format(step=0)
+    last_text = tr("step {step}, loss {loss:.2g}").format(
+        step=last, loss=history.final_loss
+    )
     return [
-        f'<text x="{left:g}" y="{y - 8:g}" fill="{MUTED}">step 0</text>',
+        f'<text x="{left:g}" y="{y - 8:g}" fill="{MUTED}">{_escape(first_text)}</text>',
         f'<text x="{right:g}" y="{y - 8:g}" text-anchor="end" '
-        f'fill="{MUTED}">step {last}, loss {history.final_loss:.2g}</text>',
+        f'fill="{MUTED}">{_escape(last_text)}</text>',
         f'<rect x="{left:g}" y="{y:g}" width="{right - left:g}" height="6" '
         'fill="#e6e6e6"/>',
         f'<rect class="nnb-motion" x="{left:g}" y="{y:g}" width="{right - left:g}" '
@@ -454,11 +465,20 @@ def _progress_bar(
 
 def _description(history: History, labels: tuple[str, str]) -> str:
     start, end = history.params[0], history.final_params
-    return (
-        f"Gradient descent moves ({labels[0]}, {labels[1]}) from "
-        f"({start[0]:.3g}, {start[1]:.3g}) to ({end[0]:.3g}, {end[1]:.3g}) in "
-        f"{len(history) - 1} steps; the loss falls from {history.losses[0]:.3g} "
-        f"to {history.final_loss:.3g}."
+    return tr(
+        "Gradient descent moves ({w1}, {w2}) from ({start_1:.3g}, {start_2:.3g}) "
+        "to ({end_1:.3g}, {end_2:.3g}) in {steps} steps; the loss falls from "
+        "{first_loss:.3g} to {final_loss:.3g}."
+    ).format(
+        w1=labels[0],
+        w2=labels[1],
+        start_1=start[0],
+        start_2=start[1],
+        end_1=end[0],
+        end_2=end[1],
+        steps=len(history) - 1,
+        first_loss=history.losses[0],
+        final_loss=history.final_loss,
     )
 
 

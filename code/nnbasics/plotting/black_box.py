@@ -17,6 +17,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
 from nnbasics.examples.black_box import BlackBox, SearchTable
+from nnbasics.language import tr
 from nnbasics.plotting.style import (
     BLUE,
     GREEN,
@@ -90,8 +91,8 @@ def black_box_diagram(
                 color=BLUE,
             )
             axes.add_patch(arrow)
-        axes.text(2.05, 1.6, "input", ha="center", va="top", color=INK)
-        axes.text(7.95, 1.6, "output", ha="center", va="top", color=INK)
+        axes.text(2.05, 1.6, tr("input"), ha="center", va="top", color=INK)
+        axes.text(7.95, 1.6, tr("output"), ha="center", va="top", color=INK)
         if example is not None:
             for x, value in ((2.05, example[0]), (7.95, example[1])):
                 axes.text(
@@ -108,7 +109,7 @@ def black_box_diagram(
             axes.text(
                 5.0,
                 0.55,
-                f"wanted: output {float(target):g}",
+                tr("wanted: output {target:g}").format(target=float(target)),
                 ha="center",
                 va="top",
                 color=ORANGE,
@@ -170,14 +171,14 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
                 linewidth=1.5,
                 alpha=0.6,
                 zorder=1,
-                label="hidden curve, revealed",
+                label=tr("hidden curve, revealed"),
             )
         axes.axhline(
             table.target,
             color=ORANGE,
             linestyle="--",
             linewidth=1.4,
-            label=f"wanted output {table.target:g}",
+            label=tr("wanted output {target:g}").format(target=table.target),
         )
         axes.vlines(
             table.inputs,
@@ -186,7 +187,7 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
             color=PURPLE,
             linestyle=":",
             linewidth=1.6,
-            label=f"error: output \N{MINUS SIGN} {table.target:g}",
+            label=tr("error: output − {target:g}").format(target=table.target),
         )
         for k in range(len(table)):
             x0, y0, slope = table.inputs[k], table.outputs[k], table.slopes[k]
@@ -197,7 +198,7 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
                 color=RED,
                 linewidth=2.2,
                 zorder=2,
-                label="measured slope" if k == 0 else None,
+                label=tr("measured slope") if k == 0 else None,
             )
         axes.plot(
             table.inputs,
@@ -207,13 +208,13 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
             markersize=7,
             color=BLUE,
             zorder=3,
-            label="input fed, output read",
+            label=tr("input fed, output read"),
         )
         for group in _clusters(table.inputs, 0.04 * (high - low + 2 * margin)):
             label = ", ".join(str(int(table.steps[k])) for k in group)
             k = group[0]
             axes.annotate(
-                f"step {label}" if k == 0 else label,
+                tr("step {step}").format(step=label) if k == 0 else label,
                 (table.inputs[k], table.outputs[k]),
                 xytext=(-8, 8),
                 textcoords="offset points",
@@ -223,8 +224,8 @@ def probe_plot(table: SearchTable, revealed: BlackBox | None = None) -> Figure:
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
             )
         axes.set_xlim(low - margin, high + margin)
-        axes.set_xlabel("input $x$")
-        axes.set_ylabel("output $f(x)$")
+        axes.set_xlabel(tr("input $x$"))
+        axes.set_ylabel(tr("output $f(x)$"))
         figure.legend(loc="outside lower center", ncols=2)
     return figure
 
@@ -269,18 +270,20 @@ def outputs_by_step(tables: Sequence[SearchTable]) -> Figure:
                 table.steps, table.outputs, color=colour, marker="o", markersize=4
             )
             verdict = (
-                f"reached the goal in {int(table.steps[-1])} steps"
+                tr("reached the goal in {steps} steps")
                 if table.converged
-                else f"not there after {int(table.steps[-1])} steps"
-            )
+                else tr("not there after {steps} steps")
+            ).format(steps=int(table.steps[-1]))
             axes.set_title(
-                f"learning rate {table.learning_rate:g}: {verdict}",
+                tr("learning rate {rate:g}: {verdict}").format(
+                    rate=table.learning_rate, verdict=verdict
+                ),
                 loc="left",
                 fontsize=11,
             )
-            axes.set_ylabel("output")
+            axes.set_ylabel(tr("output"))
             axes.set_xlim(-0.5, last_step + 0.5)
-        figure.axes[-1].set_xlabel("step")
+        figure.axes[-1].set_xlabel(tr("step"))
         figure.axes[-1].xaxis.set_major_locator(
             MaxNLocator(integer=True, steps=[1, 2, 5, 10])
         )

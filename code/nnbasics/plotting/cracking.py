@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 from nnbasics._validation import as_data, positive
 from nnbasics.examples.cracking import Samples
 from nnbasics.forward import forward
+from nnbasics.language import tr
 from nnbasics.plotting.style import (
     BLUE,
     GREEN,
@@ -110,29 +111,31 @@ def loss_contours(
             axes.add_patch(Rectangle((w1_low, w2_low), w1_high - w1_low,
                                      w2_high - w2_low, fill=False, edgecolor=INK,
                                      linewidth=1.2))  # fmt: skip
-            detail_axes.set_title("the bottom of the valley, magnified", loc="left")
+            detail_axes.set_title(tr("the bottom of the valley, magnified"), loc="left")
             detail_axes.xaxis.set_major_locator(MaxNLocator(4))
             detail_axes.yaxis.set_major_locator(MaxNLocator(4))
         colorbar = figure.colorbar(filled, ax=panels, shrink=0.8)
-        colorbar.set_label("mean squared error (log scale)")
+        colorbar.set_label(tr("mean squared error (log scale)"))
         powers = np.arange(steps[0], steps[-1] + 0.5, 1.0)
         colorbar.set_ticks(powers, labels=[f"$10^{{{p:.0f}}}$" for p in powers])
         for panel in panels:
             if path is not None:
-                panel.plot(*path[0], "o", color=INK, markersize=7,
-                           label=f"start {_point(path[0])}")  # fmt: skip
+                start = tr("start {point}").format(point=_point(path[0]))
+                panel.plot(*path[0], "o", color=INK, markersize=7, label=start)
+                stop = tr("stop {point}").format(point=_point(path[-1]))
                 panel.plot(*path[-1], "s", color=RED, markersize=8,
                            markerfacecolor="none", markeredgewidth=2,
-                           label=f"stop {_point(path[-1])}")  # fmt: skip
+                           label=stop)  # fmt: skip
             if best is not None:
+                lowest = tr("lowest loss {point}").format(point=_point(best))
                 panel.plot(*best, "*", color=GREEN, markersize=15,
-                           markeredgecolor="white",
-                           label=f"lowest loss {_point(best)}")  # fmt: skip
-            panel.set_xlabel("$w_1$ (weight of $x$)")
-            panel.set_ylabel("$w_2$ (weight of $x^2$)")
+                           markeredgecolor="white", label=lowest)  # fmt: skip
+            panel.set_xlabel(tr("$w_1$ (weight of $x$)"))
+            panel.set_ylabel(tr("$w_2$ (weight of $x^2$)"))
         if tolerance is not None:
+            goal = tr("loss = {tolerance:g}").format(tolerance=tolerance)
             axes.plot([], [], color=INK, linewidth=1.5, linestyle="--",
-                      label=f"loss = {tolerance:g}")  # fmt: skip
+                      label=goal)  # fmt: skip
         figure.legend(*axes.get_legend_handles_labels(), loc="outside lower center",
                       ncols=2)  # fmt: skip
     return figure
@@ -180,7 +183,7 @@ def _draw(
                      linewidths=1.5, linestyles="--")  # fmt: skip
     if path is not None:
         axes.plot(path[:, 0], path[:, 1], color=ORANGE, linewidth=1.6, marker="o",
-                  markersize=2.5, label="gradient descent")  # fmt: skip
+                  markersize=2.5, label=tr("gradient descent"))  # fmt: skip
     axes.set_xlim(w1[0], w1[-1])
     axes.set_ylim(w2[0], w2[-1])
     axes.grid(False)
@@ -244,20 +247,20 @@ def fit_inside_and_outside(
         for axes, x, title in zip(
             figure.axes,
             (near, far),
-            ("where the samples are", "beyond the samples"),
+            (tr("where the samples are"), tr("beyond the samples")),
             strict=True,
         ):
             if x is far:
                 axes.axvspan(low, high, color=MUTED, alpha=0.15, linewidth=0,
-                             label="sampled range")  # fmt: skip
+                             label=tr("sampled range"))  # fmt: skip
             axes.plot(x, line_slope * x, color=BLUE, linestyle="--",
                       label=f"$y = {line_slope:g}\\,x$")  # fmt: skip
-            axes.plot(x, forward(weights, x), color=ORANGE, label="trained model")
+            axes.plot(x, forward(weights, x), color=ORANGE, label=tr("trained model"))
             axes.plot(samples.x, samples.y, "o", color=INK, markersize=5,
-                      label="samples", zorder=3)  # fmt: skip
+                      label=tr("samples"), zorder=3)  # fmt: skip
             axes.set_title(title)
-            axes.set_xlabel("input $x$")
-            axes.set_ylabel("output")
+            axes.set_xlabel(tr("input $x$"))
+            axes.set_ylabel(tr("output"))
         figure.axes[1].legend(loc="upper left")
     return figure
 

@@ -12,6 +12,7 @@ from nnbasics.examples.guess_the_number import (
     Game,
     still_possible,
 )
+from nnbasics.language import tr
 from nnbasics.plotting.style import (
     BLUE,
     GREEN,
@@ -71,10 +72,14 @@ def narrowing(game: Game, *, low: int = LOW, high: int = HIGH) -> Figure:
                 linewidth=0,
             )
             if row == 0:
-                label = f"before any guess: {possible.size} possible"
+                label = tr("before any guess: {count} possible").format(
+                    count=possible.size
+                )
             else:
                 guess, reply = game.moves[row - 1]
-                label = f"guess {guess}, “{reply.text}”: {possible.size} possible"
+                label = tr("guess {guess}, “{reply}”: {count} possible").format(
+                    guess=guess, reply=reply.text, count=possible.size
+                )
                 axes.plot(
                     guess,
                     row,
@@ -102,14 +107,14 @@ def narrowing(game: Game, *, low: int = LOW, high: int = HIGH) -> Figure:
             linestyle="--",
             linewidth=1.2,
             zorder=3,
-            label=f"B's secret ({game.secret})",
+            label=tr("B's secret ({secret})").format(secret=game.secret),
         )
         axes.set_ylim(rows - 0.5, -0.85)
         axes.set_xlim(low - 0.6, high + 0.6)
         axes.set_yticks([])
         axes.grid(False)
         axes.spines["left"].set_visible(False)
-        axes.set_xlabel("the numbers B may have chosen")
+        axes.set_xlabel(tr("the numbers B may have chosen"))
         axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1)
     return figure
 
@@ -153,16 +158,22 @@ def guesses_per_secret(comparison: Comparison) -> Figure:
                 result.mean, color=INK, linestyle="--", linewidth=1.2
             )
             axes.set_title(
-                f"{result.name}: worst {result.worst}, mean {result.mean:.2f}",
+                tr("{name}: worst {worst}, mean {mean:.2f}").format(
+                    name=result.label, worst=result.worst, mean=result.mean
+                ),
                 loc="left",
                 fontsize=11,
             )
-            axes.set_ylabel("guesses")
-        figure.legend([mean_line], ["mean over all secrets"], loc="outside upper right")
+            axes.set_ylabel(tr("guesses"))
+        figure.legend(
+            [mean_line], [tr("mean over all secrets")], loc="outside upper right"
+        )
         top = max(result.worst for result in results)
         figure.axes[0].set_ylim(0, top + 0.6)
         figure.axes[0].set_yticks(np.arange(0, top + 1, 2 if top > 6 else 1))
-        figure.axes[-1].set_xlabel(f"B's secret (first guess {comparison.first_guess})")
+        figure.axes[-1].set_xlabel(
+            tr("B's secret (first guess {guess})").format(guess=comparison.first_guess)
+        )
         figure.axes[-1].set_xlim(comparison.low - 0.8, comparison.high + 0.8)
         for axes in figure.axes:
             axes.grid(axis="x", visible=False)

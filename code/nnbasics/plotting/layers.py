@@ -19,6 +19,7 @@ from matplotlib.patches import FancyArrowPatch
 from numpy.typing import ArrayLike
 
 from nnbasics._validation import as_data
+from nnbasics.language import tr
 from nnbasics.network import (
     Activations,
     GradientCost,
@@ -93,7 +94,7 @@ def network_diagram(
     figure = new_figure(4.8, 1.2 + 1.0 * width)
     axes = figure.axes[0]
     if gradients is None:
-        title = "forward: weights on the edges, values in the boxes"
+        title = tr("forward: weights on the edges, values in the boxes")
         units = (
             f"$x$\n{_number(activations.inputs[0], 2)}",
             [f"$h_{j + 1}$\n{_number(h, 2)}"
@@ -105,7 +106,7 @@ def network_diagram(
         names = "$w_j$", "$v_j$", "$b_{j}$ =", "$c$ ="
     else:
         weights = gradients.weights
-        title = "backward: gradients on the edges and in the boxes"
+        title = tr("backward: gradients on the edges and in the boxes")
         units = (
             f"$x$\n{_number(activations.inputs[0], 2)}",
             [f"$∂L/∂h_{j + 1}$\n{_number(d, 3)}"
@@ -168,10 +169,11 @@ def _draw_network(
     above = 0.14 if backwards else 0.085  # clear of the arrows' start
     axes.text(right, 0.5 + above, f"{out_bias_name} {_number(biases[1], digits)}",
               ha="center", va="bottom", color=MUTED)  # fmt: skip
-    axes.text(0.29, 0.0, f"edges: {weight_name}", ha="center", va="bottom",
-              color=colour)  # fmt: skip
-    axes.text(0.71, 0.0, f"edges: {out_name}", ha="center", va="bottom",
-              color=colour)  # fmt: skip
+    edges_text = tr("edges: {name}")
+    axes.text(0.29, 0.0, edges_text.format(name=weight_name), ha="center",
+              va="bottom", color=colour)  # fmt: skip
+    axes.text(0.71, 0.0, edges_text.format(name=out_name), ha="center",
+              va="bottom", color=colour)  # fmt: skip
     axes.set_xlim(0, 1)
     axes.set_ylim(-0.02, 1.0)
     axes.axis("off")
@@ -262,13 +264,13 @@ def fit_panels(
                     "linewidth": 1.3, "linestyle": (0, (4, 2))}  # fmt: skip
                 axes.plot(grid, values, color=PALETTE[k % len(PALETTE)],
                           label=label, **style)  # fmt: skip
-            axes.plot(x, y, "o", color=INK, markersize=4, label="samples", zorder=3)
+            axes.plot(x, y, "o", color=INK, markersize=4, label=tr("samples"), zorder=3)
             axes.set_title(title, loc="left")
-            axes.set_ylabel("output")
+            axes.set_ylabel(tr("output"))
             low, high = axes.get_ylim()
             axes.set_ylim(low, high + 0.5 * (high - low))  # room for the legend
             axes.legend(loc="upper left", ncols=2, handlelength=1.6)
-        figure.axes[-1].set_xlabel("input $x$")
+        figure.axes[-1].set_xlabel(tr("input $x$"))
     return figure
 
 
@@ -321,19 +323,19 @@ def gradient_cost_plot(costs: Sequence[GradientCost]) -> Figure:
     passes, operations = figure.axes
     with book_style():
         passes.plot(weights, [c.probing_evaluations for c in costs], "o-",
-                    color=ORANGE, label="probing: 2 per weight")  # fmt: skip
+                    color=ORANGE, label=tr("probing: 2 per weight"))  # fmt: skip
         passes.plot(weights, np.full(weights.shape, 2), "s-", color=BLUE,
-                    label="backprop: 1 forward + 1 backward")  # fmt: skip
-        passes.set_ylabel("passes per gradient")
+                    label=tr("backprop: 1 forward + 1 backward"))  # fmt: skip
+        passes.set_ylabel(tr("passes per gradient"))
         passes.set_ylim(1, 20 * max(c.probing_evaluations for c in costs))
-        passes.set_title("passes through the network", loc="left")
+        passes.set_title(tr("passes through the network"), loc="left")
         operations.plot(weights, [c.probing_operations for c in costs], "o-",
-                        color=ORANGE, label="probing")  # fmt: skip
+                        color=ORANGE, label=tr("probing"))  # fmt: skip
         operations.plot(weights, [c.backprop_operations for c in costs], "s-",
-                        color=BLUE, label="backpropagation")  # fmt: skip
-        operations.set_ylabel("operations per gradient")
-        operations.set_title("operations, counted on the tape", loc="left")
-        operations.set_xlabel("number of weights (log scale)")
+                        color=BLUE, label=tr("backpropagation"))  # fmt: skip
+        operations.set_ylabel(tr("operations per gradient"))
+        operations.set_title(tr("operations, counted on the tape"), loc="left")
+        operations.set_xlabel(tr("number of weights (log scale)"))
         for axes in figure.axes:
             axes.set_xscale("log")
             axes.set_yscale("log")

@@ -21,6 +21,9 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from nnbasics.language import current_language
+from nnbasics.plotting.cjk_font import needs_cjk, register_cjk_font
+
 INK = "#1a1a1a"
 MUTED = "#6b6b6b"
 BLUE = "#0072B2"
@@ -88,6 +91,7 @@ class BookFigure(Figure):
         """Return the figure as PNG bytes (no metadata that varies)."""
         buffer = io.BytesIO()
         with book_style():
+            self._set_maths_labels_in_cjk()
             self.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         return buffer.getvalue()
 
@@ -99,9 +103,26 @@ class BookFigure(Figure):
         """
         buffer = io.StringIO()
         with book_style():
+            self._set_maths_labels_in_cjk()
             self.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
         smallest = f' data-min-text-pt="{self.smallest_text_pt():g}"'
         return buffer.getvalue().replace("<svg ", "<svg" + smallest + " ", 1)
+
+    def _set_maths_labels_in_cjk(self) -> None:
+        """Set each text that holds both maths and CJK wholly in the CJK font.
+
+        matplotlib sets the words around ``$...$`` in one font, without the
+        fallback of ``font.family``: for "输入 $x$" that must be the CJK font
+        (which holds Latin letters too). Other texts, and English figures,
+        are left as they are.
+        """
+        if current_language() == "en":
+            return
+        family = [register_cjk_font(), *mpl.rcParams["font.family"]]
+        for text in self.findobj(Text):
+            content = text.get_text()
+            if "$" in content and any(needs_cjk(c) for c in content):
+                text.set_fontfamily(family)
 
     def smallest_text_pt(self) -> float:
         """Return the size in points of the smallest text the figure draws.
@@ -121,10 +142,28 @@ class BookFigure(Figure):
         return self.to_svg(), {"width": round(width), "height": round(height)}
 
 
+def language_rc() -> dict[str, object]:
+    """Return the settings the current language adds to :data:`RC`.
+
+    English adds nothing. Chinese keeps the Latin text in the book's font and
+    falls back, for Chinese characters, to the cut Noto Sans CJK SC of
+    ``nnbasics.plotting.cjk_font`` (built or reused on first use).
+    """
+    if current_language() == "en":
+        return {}
+    family = register_cjk_font()
+    latin = [name for name in mpl.rcParams["font.family"] if name != family]
+    return {"font.family": [*latin, family]}
+
+
 @contextmanager
 def book_style() -> Iterator[None]:
-    """Apply the book's matplotlib settings inside a ``with`` block."""
-    with mpl.rc_context(RC):
+    """Apply the book's matplotlib settings inside a ``with`` block.
+
+    The settings are :data:`RC` plus those of the current language
+    (:func:`language_rc`), so a Chinese figure finds its font.
+    """
+    with mpl.rc_context(RC | language_rc()):
         yield
 
 

@@ -20,6 +20,7 @@ from nnbasics.examples.target_shooting import (
     Target,
     predicted_spread,
 )
+from nnbasics.language import tr
 from nnbasics.plotting.style import (
     BLUE,
     GREEN,
@@ -141,13 +142,13 @@ def shot_record(shots: Sequence[Shot], target: Target) -> Figure:
         figure.legend(
             handles=[
                 Line2D([], [], marker="o", linestyle="", color=BLUE,
-                       label="hit, in order"),
-                Line2D([], [], color=RED, label="error: centre to hit"),
-                Line2D([], [], color=GREEN, marker=">", label="correction"),
+                       label=tr("hit, in order")),
+                Line2D([], [], color=RED, label=tr("error: centre to hit")),
+                Line2D([], [], color=GREEN, marker=">", label=tr("correction")),
             ],
             loc="outside lower center", ncols=2, frameon=False,
         )  # fmt: skip
-        axes.set_title("Five single shots (Figure 2-2)")
+        axes.set_title(tr("Five single shots (Figure 2-2)"))
     return figure
 
 
@@ -193,18 +194,22 @@ def single_shots(session: Session, target: Target, numbered: int = 5) -> Figure:
                        markeredgecolor="white", zorder=4)  # fmt: skip
         for number, hit in zip(shots[:numbered], hits[:numbered], strict=True):
             _number(on_target, hit, str(number))
-        on_target.set_title(f"{session.rounds} single shots (seed {session.seed})")
+        on_target.set_title(
+            tr("{rounds} single shots (seed {seed})").format(
+                rounds=session.rounds, seed=session.seed
+            )
+        )
         gap_axes.plot(
-            shots, session.mean_gaps, "o-", color=BLUE, label="gap of the shot"
+            shots, session.mean_gaps, "o-", color=BLUE, label=tr("gap of the shot")
         )
         gap_axes.axhline(target.ring_width, color=MUTED, linestyle="--", linewidth=1.2,
-                         label="edge of the bullseye")  # fmt: skip
-        gap_axes.set_xlabel("shot")
-        gap_axes.set_ylabel("gap from the centre (cm)")
+                         label=tr("edge of the bullseye"))  # fmt: skip
+        gap_axes.set_xlabel(tr("shot"))
+        gap_axes.set_ylabel(tr("gap from the centre (cm)"))
         gap_axes.set_ylim(bottom=0)
         gap_axes.set_xticks(shots)
         gap_axes.legend()
-        gap_axes.set_title("The error of each shot")
+        gap_axes.set_title(tr("The error of each shot"))
     return figure
 
 
@@ -252,14 +257,21 @@ def bursts(session: Session, target: Target, rounds: int = 5) -> Figure:
                       markeredgecolor="white", zorder=4)  # fmt: skip
             axes.plot(*mean, "X", color=color, markersize=9, markeredgecolor=INK,
                       markeredgewidth=0.6, zorder=4)  # fmt: skip
+            name = tr("round {round}").format(round=r + 1)
             handles.append(Line2D([], [], marker="o", linestyle="", color=color,
-                                  label=f"round {r + 1}"))  # fmt: skip
+                                  label=name))  # fmt: skip
         handles += [
-            Line2D([], [], marker="X", linestyle="", color=MUTED, label="burst mean"),
-            Line2D([], [], color=RED, label="mean miss"),
+            Line2D(
+                [], [], marker="X", linestyle="", color=MUTED, label=tr("burst mean")
+            ),
+            Line2D([], [], color=RED, label=tr("mean miss")),
         ]
         figure.legend(handles=handles, loc="outside lower center", ncols=3)
-        axes.set_title(f"Bursts of {session.burst} shots (seed {session.seed})")
+        axes.set_title(
+            tr("Bursts of {burst} shots (seed {seed})").format(
+                burst=session.burst, seed=session.seed
+            )
+        )
     return figure
 
 
@@ -295,14 +307,14 @@ def spread_by_burst(comparison: BurstComparison, spread: float) -> Figure:
         for index, burst in enumerate(comparison.bursts):
             color = PALETTE[index % len(PALETTE)]
             by_round.plot(rounds, comparison.rms_miss[index], color=color,
-                          label=f"burst of {burst}")  # fmt: skip
+                          label=tr("burst of {burst}").format(burst=burst))  # fmt: skip
         by_round.set_yscale("log")
         _plain_log_ticks(by_round, (1.0, 2.0, 5.0))
         by_round.xaxis.set_major_locator(MaxNLocator(integer=True))
-        by_round.set_xlabel("round")
-        by_round.set_ylabel("aim off by (cm, RMS over runs)")
+        by_round.set_xlabel(tr("round"))
+        by_round.set_ylabel(tr("aim off by (cm, RMS over runs)"))
         by_round.legend()
-        by_round.set_title(f"{comparison.seeds.size} runs each")
+        by_round.set_title(tr("{runs} runs each").format(runs=comparison.seeds.size))
 
         sizes = np.geomspace(comparison.bursts.min(), comparison.bursts.max(), 50)
         single = predicted_spread(
@@ -310,16 +322,18 @@ def spread_by_burst(comparison: BurstComparison, spread: float) -> Figure:
         )
         predicted = single / np.sqrt(sizes)
         by_burst.plot(sizes, predicted, color=MUTED, linestyle="--",
-                      label="predicted, ∝ 1/√burst")  # fmt: skip
+                      label=tr("predicted, ∝ 1/√burst"))  # fmt: skip
         by_burst.plot(comparison.bursts, comparison.final_spread, "o", color=BLUE,
-                      markersize=7, label="measured")  # fmt: skip
+                      markersize=7, label=tr("measured"))  # fmt: skip
         by_burst.set_xscale("log")
         by_burst.set_yscale("log")
         by_burst.set_xticks(comparison.bursts, [str(b) for b in comparison.bursts])
         by_burst.xaxis.set_minor_locator(NullLocator())
         _plain_log_ticks(by_burst, (1.0, 2.0, 4.0, 6.0))
-        by_burst.set_xlabel("burst size")
-        by_burst.set_ylabel(f"spread after {comparison.rounds} rounds (cm)")
+        by_burst.set_xlabel(tr("burst size"))
+        by_burst.set_ylabel(
+            tr("spread after {rounds} rounds (cm)").format(rounds=comparison.rounds)
+        )
         by_burst.legend()
-        by_burst.set_title("Spread of the final aim")
+        by_burst.set_title(tr("Spread of the final aim"))
     return figure

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
+from nnbasics.language import tr, translatable
 from nnbasics.plotting.style import (
     BLUE,
     GREEN,
@@ -45,18 +46,18 @@ def loss_curve(history: History, tolerance: float | None = None) -> Figure:
     figure = new_figure(4.8, 3.2)
     axes = figure.axes[0]
     with book_style():
-        axes.plot(history.steps, history.losses, color=BLUE, label="loss")
+        axes.plot(history.steps, history.losses, color=BLUE, label=tr("loss"))
         if tolerance is not None:
             axes.axhline(
                 tolerance,
                 color=MUTED,
                 linestyle="--",
                 linewidth=1.2,
-                label=f"goal: loss < {tolerance:g}",
+                label=tr("goal: loss < {tolerance:g}").format(tolerance=tolerance),
             )
         axes.set_yscale("log")
-        axes.set_xlabel("step")
-        axes.set_ylabel("loss (log scale)")
+        axes.set_xlabel(tr("step"))
+        axes.set_ylabel(tr("loss (log scale)"))
         axes.legend()
     return figure
 
@@ -112,7 +113,7 @@ def loss_curves(
             if tolerance is not None:
                 axes.axhline(tolerance, color=MUTED, linestyle="--", linewidth=1.2)
                 axes.annotate(
-                    f"goal: {tolerance:g}",
+                    tr("goal: {tolerance:g}").format(tolerance=tolerance),
                     (0.0, tolerance),
                     xycoords=("axes fraction", "data"),
                     xytext=(4, 4),
@@ -124,9 +125,9 @@ def loss_curves(
                 )
             axes.set_yscale("log")
             axes.set_title(name)
-            axes.set_xlabel("step")
+            axes.set_xlabel(tr("step"))
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-            axes.set_ylabel("loss (log scale)")
+            axes.set_ylabel(tr("loss (log scale)"))
     return figure
 
 
@@ -150,20 +151,22 @@ def training_cycle() -> Figure:
     """
     figure = new_figure(4.8, 4.4)
     axes = figure.axes[0]
+    # fmt: off
     boxes = {  # name: (centre x, centre y, subtitle, edge colour, is one of the three)
-        "initialization": (2.1, 6.0, "a first guess\nat the weights", MUTED, False),
-        "the goal": (7.9, 6.0, "is the loss small\nenough? then stop", MUTED, False),
-        "forward computation": (
-            2.1,
-            3.5,
-            "from the weights\nto a prediction a",
-            MUTED,
-            False,
-        ),
-        "loss function": (7.9, 3.5, "how far is a from\nthe truth y?", ORANGE, True),
-        "gradient descent": (2.1, 1.0, "step every weight\ndownhill", BLUE, True),
-        "backpropagation": (7.9, 1.0, "each weight's share\nof the miss", GREEN, True),
+        translatable("initialization"):
+            (2.1, 6.0, tr("a first guess\nat the weights"), MUTED, False),
+        translatable("the goal"):
+            (7.9, 6.0, tr("is the loss small\nenough? then stop"), MUTED, False),
+        translatable("forward computation"):
+            (2.1, 3.5, tr("from the weights\nto a prediction a"), MUTED, False),
+        translatable("loss function"):
+            (7.9, 3.5, tr("how far is a from\nthe truth y?"), ORANGE, True),
+        translatable("gradient descent"):
+            (2.1, 1.0, tr("step every weight\ndownhill"), BLUE, True),
+        translatable("backpropagation"):
+            (7.9, 1.0, tr("each weight's share\nof the miss"), GREEN, True),
     }
+    # fmt: on
     width, height = 4.0, 1.7
 
     def box(x: float, y: float, **style: object) -> None:
@@ -183,7 +186,7 @@ def training_cycle() -> Figure:
             axes.text(
                 x,
                 y + 0.42,
-                name,
+                tr(name),
                 ha="center",
                 va="center",
                 fontsize=11,
@@ -203,15 +206,15 @@ def training_cycle() -> Figure:
         arrows = [  # from, to, label, where the label goes
             ("initialization", "forward computation", "", "right"),
             ("forward computation", "loss function", "a", "above"),
-            ("loss function", "the goal", "loss value", "right"),
+            ("loss function", "the goal", tr("loss value"), "right"),
             (
                 "loss function",
                 "backpropagation",
-                "not yet: the slope\nof the loss at a",
+                tr("not yet: the slope\nof the loss at a"),
                 "left",
             ),
-            ("backpropagation", "gradient descent", "gradient", "above"),
-            ("gradient descent", "forward computation", "new weights", "right"),
+            ("backpropagation", "gradient descent", tr("gradient"), "above"),
+            ("gradient descent", "forward computation", tr("new weights"), "right"),
         ]
         for start, end, label, side in arrows:
             (x0, y0), (x1, y1) = boxes[start][:2], boxes[end][:2]
