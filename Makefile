@@ -24,7 +24,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html test test-fast lint linkcheck livehtml lock clean venv venv-checked bench pdf epub review-diff
+.PHONY: help html update-po test test-fast lint linkcheck livehtml lock clean venv venv-checked bench pdf epub review-diff
 
 help: ## List the targets
 	@echo "Targets:"
@@ -49,9 +49,25 @@ venv-checked: $(READY)
 	  rm -rf $(VENV) && $(MAKE) --no-print-directory $(READY) && \
 	  $(BIN)/python tools/check_venv.py; }
 
-html: venv-checked ## Build the site into _build/html (executes changed chapters)
+# Two languages, one build: the English site in $(BUILD)/html, the Chinese one
+# (translations in locales/zh_CN) in $(BUILD)/html/zh, each with its doctrees
+# and execution cache. LANGUAGES=en builds the English site alone.
+LANGUAGES ?= en zh_CN
+SPHINX_ZH := $(BIN)/python -m sphinx -c . -d $(BUILD)/doctrees-zh_CN $(SPHINXOPTS) -D language=zh_CN
+
+html: venv-checked ## Build the site into _build/html, the Chinese edition into _build/html/zh
 	$(SPHINX) -b html book $(BUILD)/html
-	@echo "The site is in $(BUILD)/html/index.html"
+	$(if $(filter zh_CN,$(LANGUAGES)),$(SPHINX_ZH) -b html book $(BUILD)/html/zh)
+	@echo "The site is in $(BUILD)/html/index.html$(if $(filter zh_CN,$(LANGUAGES)), (中文: $(BUILD)/html/zh/index.html))"
+
+# The Chinese edition's catalogues (CONTRIBUTING: "Translating the book"):
+# extract every message of the English pages, then merge them into
+# locales/zh_CN/LC_MESSAGES/*.po; a changed message becomes fuzzy, a new one
+# empty, and `make test` names each until it is translated.
+update-po: venv-checked ## Refresh the Chinese catalogues in locales/ after an English edit
+	$(BIN)/python -m sphinx -c . -d $(BUILD)/doctrees-gettext $(SPHINXOPTS) -b gettext book $(BUILD)/gettext
+	$(BIN)/sphinx-intl update -p $(BUILD)/gettext -l zh_CN -d locales -w 76
+	$(BIN)/python tools/check_translations.py --pot $(BUILD)/gettext || true
 
 # The offline copies, from the same execution cache as the site
 # ($(BUILD)/.jupyter_cache: nothing executes again after `make html`), each with

@@ -140,13 +140,6 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "logo": {"text": project, "alt_text": f"{project}: home"},
-    "extra_footer": (
-        "<p>Text and figures under "
-        "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>; "
-        "code under the <a href='https://opensource.org/license/mit'>MIT "
-        f"licence</a>. Built with nnbasics {release} from commit "
-        f"<a href='{repository_url}/commit/{commit}'><code>{commit}</code></a>.</p>"
-    ),
 }
 
 # --- copy buttons: code only, never prompts or outputs --------------------------
@@ -177,12 +170,20 @@ git_last_updated_timezone = "UTC"
 # The colour mode follows the reader's system until they pick one; without a
 # default the theme's script logs "Got invalid theme mode" on a first visit.
 html_context = {"default_mode": "auto"}
+# The footer (book/_templates/extra-footer.html): licences and the commit.
+html_context.update(book_repository_url=repository_url, book_commit=commit)
 # No header bar above the page: pydata-sphinx-theme >= 0.17 adds a search field
 # to it unless navbar_persistent is set, and the header it then draws holds a
 # hidden copy of the sidebar toggles, to which both themes' scripts bind: on a
 # phone the visible "Site navigation" button did nothing
 # (executablebooks/sphinx-book-theme#988).
 html_theme_options["navbar_persistent"] = []
+# The same page in the other language, beside the theme's buttons
+# (book/_templates/language-switcher.html; bookbuild.i18n).
+html_theme_options["article_header_end"] = [
+    "language-switcher.html",
+    "article-header-buttons.html",
+]
 # Colours with enough contrast (book/_static/a11y.css) and scrollable code that
 # keyboard users can reach (book/_static/a11y.js): see html_css_files above.
 # myst-nb's "Show code cell source" toggles are named by their visible text
@@ -205,6 +206,8 @@ book_basename = "guess-compare-adjust"
 nb_mime_priority_overrides = [
     ("latex", "image/svg+xml", 15),  # vector figures, converted to PDF
     ("epub", "image/svg+xml", 25),  # the static picture, not the page's script
+    # The figures' alt texts are messages to translate (make update-po).
+    ("gettext", "image/svg+xml", 10),
 ]
 latex_engine = "xelatex"
 latex_documents = [(root_doc, f"{book_basename}.tex", project, author, "manual")]
@@ -252,3 +255,16 @@ epub_scheme = ""
 epub_show_urls = "no"
 epub_use_index = False
 epub_exclude_files = ["search.html", "404.html"]
+
+# --- the Chinese edition (locales/, CONTRIBUTING: "Translating the book") -----
+# One build, two languages: `make html` builds the English site into
+# _build/html and, with `-D language=zh_CN`, the Chinese one into
+# _build/html/zh. Sphinx's gettext workflow: `make update-po` extracts every
+# message of the English sources (one catalogue per page, no line numbers so
+# that an edit elsewhere on a page leaves the catalogue alone) and merges them
+# into locales/zh_CN/LC_MESSAGES/<page>.po with sphinx-intl.
+locale_dirs = ["../locales"]  # relative to book/
+gettext_compact = False
+gettext_location = False
+gettext_uuid = False
+gettext_auto_build = True  # the .mo files are compiled by the build itself

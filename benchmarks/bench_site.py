@@ -71,10 +71,17 @@ class Result:
 
 
 def pages(html: Path) -> list[str]:
-    """The landing page first, then every other reader page, by name."""
+    """The landing page first, then every other reader page, by name.
+
+    The Chinese edition's pages (``zh/``, built by ``make html`` too) follow
+    the English ones, named ``zh/<page>``: the same budgets hold for them.
+    """
     names = sorted(p.stem for p in html.glob("*.html"))
     names = [n for n in names if n not in NOT_READER_PAGES]
-    return ["index"] + [n for n in names if n != "index"]
+    english = ["index"] + [n for n in names if n != "index"]
+    if not (html / "zh" / "index.html").is_file():
+        return english
+    return english + [f"zh/{n}" for n in pages(html / "zh")]
 
 
 def lighthouse(url: str, preset: str, out: Path) -> dict:

@@ -48,6 +48,10 @@ CODE_PAGES = {  # those with code to execute (pages without share one cache entr
 }
 
 
+# The output folder of each edition other than English, under the English site.
+LANGUAGE_FOLDERS = {"zh_CN": "zh"}
+
+
 @dataclass
 class Build:
     """The result of one ``sphinx-build`` run of a project tree."""
@@ -56,10 +60,19 @@ class Build:
     out: Path
     returncode: int
     log: str
+    language: str = "en"
+    chinese: Build | None = None  # the Chinese edition built beside it, if any
+
+    @property
+    def suffix(self) -> str:
+        """The build files' name suffix of this language (bookbuild.folders)."""
+        return "" if self.language == "en" else f"-{self.language}"
 
     @property
     def html_dir(self) -> Path:
-        return self.out / "html"
+        if self.language == "en":
+            return self.out / "html"
+        return self.out / "html" / LANGUAGE_FOLDERS[self.language]
 
     def html(self, docname: str) -> str:
         return (self.html_dir / f"{docname}.html").read_text(encoding="utf-8")
@@ -73,7 +86,7 @@ class Build:
 
     def notebook(self, docname: str) -> dict:
         """The executed notebook myst-nb wrote for ``docname``."""
-        path = self.out / "jupyter_execute" / f"{docname}.ipynb"
+        path = self.out / f"jupyter_execute{self.suffix}" / f"{docname}.ipynb"
         return json.loads(path.read_text(encoding="utf-8"))
 
     def executed_notebook(self, docname: str) -> dict:
@@ -82,7 +95,7 @@ class Build:
         (``jupyter_execute/`` holds the page's notebook without the glue
         records, so this reads the execution cache.)
         """
-        cache_dir = self.out / ".jupyter_cache" / "book"
+        cache_dir = self.out / ".jupyter_cache" / f"book{self.suffix}"
         cache = get_cache(str(cache_dir))
         source = str(self.project / "book" / f"{docname}.md")
         # The newest record of the page (bookbuild.cache adds a removed cell
@@ -146,6 +159,7 @@ def run_sphinx(
     jobs: str = "auto",
     env: Mapping[str, str] | None = None,
     builder: str = "html",
+    language: str = "en",
 ) -> Build:
     """Build ``project``'s book into ``out/html`` as ``make html`` does.
 
@@ -155,12 +169,13 @@ def run_sphinx(
     Makefile sets it; ``env`` adds or overrides environment variables.
     """
     command, environment = sphinx_command(
-        project, out, *extra, jobs=jobs, env=env, builder=builder
+        project, out, *extra, jobs=jobs, env=env, builder=builder, language=language
     )
     result = subprocess.run(
         command, capture_output=True, text=True, check=False, env=environment
     )
-    return Build(project, out, result.returncode, result.stdout + result.stderr)
+    log = result.stdout + result.stderr
+    return Build(project, out, result.returncode, log, language)
 
 
 def sphinx_command(
@@ -170,12 +185,22 @@ def sphinx_command(
     jobs: str = "auto",
     env: Mapping[str, str] | None = None,
     builder: str = "html",
+    language: str = "en",
 ) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of :func:`run_sphinx`, to run it yourself."""
+    """The command line and environment of :func:`run_sphinx`, to run it yourself.
+
+    A ``language`` other than English builds that edition as ``make html``
+    does: into ``out/html/zh`` with doctrees of its own.
+    """
+    doctrees, target = out / "doctrees", out / builder
+    if language != "en":
+        doctrees = out / f"doctrees-{language}"
+        target = target / LANGUAGE_FOLDERS[language]
+        extra = ("-D", f"language={language}", *extra)
     command = [
         *(sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going"),
-        *("-j", jobs, "-c", str(project), "-d", str(out / "doctrees")),
-        *(str(project / "book"), str(out / builder), *extra),
+        *("-j", jobs, "-c", str(project), "-d", str(doctrees)),
+        *(str(project / "book"), str(target), *extra),
     ]
     environment = dict(os.environ)
     environment.pop("SOURCE_DATE_EPOCH", None)  # maybe another checkout's
@@ -190,7 +215,7 @@ def copy_project(destination: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "conf.py", destination / "conf.py")
-    for folder in ("book", "code"):
+    for folder in ("book", "code", "locales"):
         shutil.copytree(REPO / folder, destination / folder, ignore=ignore)
     return destination
 
@@ -201,7 +226,18 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Build:
     build = run_sphinx(REPO, tmp_path_factory.mktemp("book") / "_build")
     if build.returncode != 0:
         pytest.fail(f"the book does not build:\n{build.log[-6000:]}")
+    # Both languages, as `make html` builds them: the Chinese site in html/zh.
+    chinese = run_sphinx(REPO, build.out, language="zh_CN")
+    if chinese.returncode != 0:
+        pytest.fail(f"the Chinese edition does not build:\n{chinese.log[-6000:]}")
+    build.chinese = chinese
     return build
+
+
+@pytest.fixture(scope="session")
+def built_book_zh(built_book: Build) -> Build:
+    """The Chinese edition of the session's book (``built_book.out/html/zh``)."""
+    return built_book.chinese
 
 
 @pytest.fixture

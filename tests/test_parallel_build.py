@@ -61,10 +61,13 @@ def test_workers_opening_a_new_cache_together_never_fail(tmp_path: Path):
     with context.Manager() as manager, context.Pool(PROCESSES) as pool:
         for round_ in range(ROUNDS):
             outdir = tmp_path / f"round-{round_}" / "html"
+            config = SimpleNamespace(bookbuild_code_dir="code", language="en")
             app = SimpleNamespace(
-                confdir=str(REPO), outdir=str(outdir), doctreedir=str(outdir.parent)
+                confdir=str(REPO),
+                outdir=str(outdir),
+                doctreedir=str(outdir.parent / "doctrees"),
+                config=config,
             )
-            config = SimpleNamespace(bookbuild_code_dir="code")
             cache._set_up(app, config)  # what the main process does
             barrier = manager.Barrier(PROCESSES)
             path = config.nb_execution_cache_path

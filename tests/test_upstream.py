@@ -75,3 +75,47 @@ def test_sphinx_still_numbers_figures_in_the_toctree_collector():
         "Sphinx's TocTreeCollector no longer listens to env-get-updated: "
         "bookbuild.upstream.keep_figure_numbers_when_nothing_changed does nothing"
     )
+
+
+def test_sphinx_chinese_stemmer_still_needs_the_fix():
+    """Sphinx 9.1 fixes sphinx-doc/sphinx#14229: then drop fix_chinese_stemmer."""
+    from sphinx.search import zh
+
+    import bookbuild.upstream
+
+    assert zh.SearchChinese.js_stemmer_rawcode == "english-stemmer.js"
+    assert zh.SearchChinese.language_name == "Chinese", (
+        "Sphinx changed its Chinese search: check whether language_data.js still "
+        "names ChineseStemmer, and remove bookbuild.upstream.fix_chinese_stemmer"
+    )
+    from sphinx.search import IndexBuilder
+
+    source = inspect.getsource(IndexBuilder.get_js_stemmer_code)
+    # The line that names {language_name}Stemmer, i.e. ChineseStemmer.
+    assert "window.Stemmer = {self.lang.language_name}Stemmer;" in source
+    assert bookbuild.upstream.BROKEN_STEMMER == "window.Stemmer = ChineseStemmer;"
+
+
+def test_myst_nb_still_writes_outputs_beside_the_output_folder():
+    from myst_nb import sphinx_ext
+
+    source = inspect.getsource(sphinx_ext.create_mystnb_config)
+    assert "Path(app.outdir).parent.joinpath(OUTPUT_FOLDER)" in source, (
+        "myst-nb changed where it writes outputs: check whether "
+        "bookbuild.upstream.keep_outputs_out_of_the_site is still needed"
+    )
+    assert hasattr(sphinx_ext, "OUTPUT_FOLDER")
+
+
+def test_myst_nb_glue_text_role_still_reads_the_document_it_is_in():
+    from myst_nb.ext.glue import roles, utils
+
+    import bookbuild.upstream
+
+    source = inspect.getsource(utils.retrieve_glue_data)
+    assert '"nb_renderer" not in document' in source
+    run = inspect.getsource(roles.PasteTextRole.run)
+    assert 'self.text.rsplit(":", 1)' in run
+    assert 'key.split("::", 1)' in run
+    role = bookbuild.upstream.glue_text_from_this_page()
+    assert isinstance(role, roles.PasteTextRole)

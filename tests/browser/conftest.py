@@ -34,6 +34,8 @@ REPO = Path(__file__).resolve().parents[2]
 # The top-level pages of the built site: one per chapter, plus Sphinx's own.
 CHAPTERS = sorted(path.stem for path in (REPO / "book").glob("*.md"))
 PAGES = [*CHAPTERS, "genindex", "search", "404"]
+# The Chinese edition's pages (bookbuild.i18n), under zh/ of the same site.
+ZH_PAGES = [f"zh/{name}" for name in PAGES]
 MODES = ["light", "dark"]
 
 

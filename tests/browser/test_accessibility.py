@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import MODES, PAGES
+from tests.browser.conftest import MODES, PAGES, ZH_PAGES
 from tests.browser.harness import format_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + ZH_PAGES)
 def test_axe_finds_no_serious_or_critical_violation(site_audit, name, mode):
     violations = site_audit(name, mode).axe["violations"]
     severe = [v for v in violations if v["impact"] in ("serious", "critical")]
@@ -27,7 +27,7 @@ def test_axe_finds_no_serious_or_critical_violation(site_audit, name, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + ZH_PAGES)
 def test_axe_finds_no_violation_at_all(site_audit, name, mode):
     violations = site_audit(name, mode).axe["violations"]
     assert violations == [], f"{name} ({mode}):\n{format_violations(violations)}"

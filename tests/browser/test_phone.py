@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PAGES
+from tests.browser.conftest import PAGES, ZH_PAGES
 
 MIN_FIGURE_TEXT_PX = 11.0
 
@@ -127,7 +127,7 @@ def phone(request, browser):
 def test_no_table_or_figure_is_cut_off_on_a_small_phone(phone, site):
     width, page = phone
     problems = {}
-    for name in PAGES:
+    for name in PAGES + ZH_PAGES:
         page.goto(site.page_url(name))
         found = page.evaluate(CUT_OFF_JS)
         if found:

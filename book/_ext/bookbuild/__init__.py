@@ -3,6 +3,9 @@
 * :mod:`bookbuild.freshness` makes sure no build leaves stale pages: a build
   that was interrupted is followed by a full one, two builds of one folder
   take turns, and error reports are kept out of the published site.
+* :mod:`bookbuild.i18n` makes the Chinese edition a second language of the
+  same build: numbers in translated paragraphs, figures in Chinese, Chinese
+  search, and links between the two languages.
 * :mod:`bookbuild.upstream` holds every workaround that touches another
   project's private code, each with the upstream problem it works around and
   a test (tests/test_upstream.py) that fails loudly when upstream changes.
@@ -62,6 +65,7 @@ from bookbuild import (
     cells,
     failures,
     freshness,
+    i18n,
     incremental,
     kernel,
     mathml,
@@ -77,6 +81,7 @@ from bookbuild import (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     freshness.setup(app)
+    i18n.setup(app)
     cache.setup(app)
     kernel.setup(app)
     incremental.setup(app)

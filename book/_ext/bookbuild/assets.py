@@ -77,6 +77,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.images import get_image_size
 
+from bookbuild.folders import build_folder, suffix
+
 ICON_DIR = Path(__file__).with_name("icons")
 STYLESHEET = "bookbuild-assets.css"
 
@@ -318,7 +320,7 @@ def _icon_of(class_name: str) -> str:
 
 def static_folder(app: Sphinx) -> Path:
     """Where the generated stylesheet is written (added to ``html_static_path``)."""
-    return Path(app.outdir).parent / ".bookbuild-static"
+    return build_folder(app) / f".bookbuild-static{suffix(app)}"
 
 
 def _write_stylesheets(app: Sphinx) -> None:

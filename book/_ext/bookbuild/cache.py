@@ -36,6 +36,8 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from bookbuild.folders import build_folder, suffix
+
 LOGGER = logging.getLogger(__name__)
 
 MANIFEST = "bookbuild-dependencies.json"
@@ -181,8 +183,8 @@ def _dependencies(app: Sphinx) -> Dependencies:
 
 
 def _set_up(app: Sphinx, config: Config) -> None:
-    root = Path(app.outdir).parent / ".jupyter_cache"
-    current = root / CACHE
+    root = build_folder(app) / ".jupyter_cache"
+    current = root / (CACHE + suffix(app))  # one per language: figures differ
     # Caches of the earlier layout (one per hash of code/) can never match.
     if root.is_dir():
         for stale in root.glob("code-*"):

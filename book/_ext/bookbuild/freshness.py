@@ -35,6 +35,8 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from bookbuild.folders import build_folder, suffix
+
 LOGGER = logging.getLogger(__name__)
 
 MARKER = "bookbuild-unfinished"
@@ -47,7 +49,7 @@ _held: dict[str, IO[str]] = {}
 
 def reports_folder(app: Sphinx) -> Path:
     """Where the error reports of the last build are kept (beside the site)."""
-    return Path(app.outdir).parent / REPORTS
+    return build_folder(app) / (REPORTS + suffix(app))
 
 
 def _lock(app: Sphinx) -> None:

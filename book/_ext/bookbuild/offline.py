@@ -43,8 +43,11 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
+
+_ = get_translation("bookbuild")  # the reader's language (bookbuild.i18n)
 
 WEB_BUILDERS = frozenset({"html", "dirhtml", "singlehtml"})
 
@@ -315,16 +318,16 @@ def _download_menu(
         {
             "type": "link",
             "url": urls[".pdf"],
-            "text": "Book (.pdf)",
-            "tooltip": "Download the whole book as a PDF",
+            "text": _("Book (.pdf)"),
+            "tooltip": _("Download the whole book as a PDF"),
             "icon": "fas fa-file-pdf",
             "label": "book-pdf-button",
         },
         {
             "type": "link",
             "url": urls[".epub"],
-            "text": "Book (.epub)",
-            "tooltip": "Download the whole book as an e-book (EPUB)",
+            "text": _("Book (.epub)"),
+            "tooltip": _("Download the whole book as an e-book (EPUB)"),
             "icon": "fas fa-file",
             "label": "book-epub-button",
         },
