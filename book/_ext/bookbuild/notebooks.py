@@ -34,6 +34,22 @@ What a notebook contains
 3. No outputs, no execution counts, no timestamps: the same page gives the
    same bytes (:func:`notebook_bytes`).
 
+The Chinese edition
+-------------------
+The Chinese build (``-D language=zh_CN``) writes Chinese notebooks to
+``<outdir>/notebooks`` (``_build/html/zh/notebooks``): every message of the
+page (paragraph, heading, list item, table cell, admonition title, caption,
+alt text...) is looked up in the page's compiled catalogue
+(``locales/<language>/LC_MESSAGES/<docname>.mo``) under the msgid that Sphinx
+extracts for it (the message's MyST source, its lines joined), exactly as
+Sphinx translates the page, and the translated MyST is then rewritten as
+above. A message without a translation stays English. The converter's own
+words ("Exercise 3", "Solution to ...", the title cell's lines) come from the
+book's ``bookbuild`` catalogue (:data:`INTERFACE_MESSAGES`). After the
+install cell, a code cell calls ``nnbasics.use_language`` so that figures
+drawn in Jupyter are in the notebook's language too; the Colab button opens
+the notebook from ``<language folder>`` of the notebooks branch (``zh/``).
+
 How MyST is rewritten
 ---------------------
 * Front matter, ``(label)=`` targets, ``%`` comments, ``+++`` breaks and
@@ -66,7 +82,9 @@ How MyST is rewritten
 
 from __future__ import annotations
 
+import gettext
 import hashlib
+import io
 import json
 import posixpath
 import re
@@ -90,7 +108,11 @@ from myst_parser.parsers.directives import is_option_line
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.options import TokenizeError, options_to_items
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
+
+from .i18n import CATALOGUE, LANGUAGES, language_of
 
 NOTEBOOKS_DIR = "notebooks"
 """Folder of the site (under the HTML output folder) that holds the notebooks."""
@@ -101,6 +123,48 @@ LICENCE_LINE = (
     "Text and figures: [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/); "
     "code: [MIT licence](https://opensource.org/license/mit)."
 )
+
+TITLE_LINE = (
+    "A page of *{book}*; read it online, with its figures and outputs, at {link}."
+)
+EXERCISE = "Exercise"
+EXERCISE_NUMBER = "Exercise {number}"
+SOLUTION_TO = "Solution to {exercise}"
+DOWNLOAD_TOOLTIP = "Download the notebook (runs in Jupyter and Colab)"
+COLAB_TOOLTIP = "Launch on Colab"
+LAUNCH_TOOLTIP = "Launch interactive content"
+INTERFACE_MESSAGES = (
+    TITLE_LINE, LICENCE_LINE, EXERCISE, EXERCISE_NUMBER, SOLUTION_TO,
+    DOWNLOAD_TOOLTIP, COLAB_TOOLTIP, LAUNCH_TOOLTIP,
+)  # fmt: skip
+"""The converter's own words: msgids of the ``bookbuild`` catalogue.
+
+(The default titles of admonitions, "Note", "Tip"..., are Sphinx's own
+words; a Sphinx build looks them up in Sphinx's catalogue.)
+"""
+
+ENGLISH = "en"
+
+
+# The optional dependencies of nnbasics that a language's figures need.
+LANGUAGE_EXTRAS = {"zh_CN": "zh"}
+
+
+def language_cell_source(language: str) -> str:
+    """Return the code cell that makes :mod:`nnbasics` speak ``language``."""
+    return f"import nnbasics\nnnbasics.use_language({_python_string(language)})"
+
+
+def message_id(text: str) -> str:
+    """Return the msgid Sphinx extracts for a message whose MyST source is ``text``.
+
+    As ``sphinx.util.nodes.extract_messages`` forms it from a node's raw
+    source: a backslash ending a line (a hard line break) is dropped with the
+    blanks around it, the lines are joined by spaces and the ends stripped.
+    """
+    lines = (re.sub(r"[ \t]*\\[ \t]*$", "", x) for x in text.splitlines())
+    return " ".join(lines).strip() if "\\" in text else text.replace("\n", " ").strip()
+
 
 DEFAULT_MYST_EXTENSIONS = frozenset({"dollarmath", "amsmath", "colon_fence", "deflist"})
 
@@ -237,6 +301,12 @@ class Book:
     images
         ``source path (relative to srcdir) -> URL path`` of images the build
         copied (``_images/...``).
+    language
+        The page's language (``en``, ``zh_CN``): any other than English gets
+        a cell that calls ``nnbasics.use_language`` after the install cell.
+    exercise_format
+        The number format of exercises (``numfig_format["exercise"]``), by
+        which ``{ref}`` to an exercise shows its number as the page does.
     """
 
     title: str = "the book"
@@ -251,6 +321,8 @@ class Book:
     equations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     api: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     images: Mapping[str, str] = field(default_factory=dict)
+    language: str = ENGLISH
+    exercise_format: str = "Exercise %s"
 
     def url(self, path: str, *, from_doc: str) -> str:
         """Return the URL of ``path`` (relative to the site root) for a notebook.
@@ -268,7 +340,7 @@ class Book:
         return f"{url}#{anchor}" if anchor else url
 
 
-def install_cell_source(repository_url: str, branch: str) -> str:
+def install_cell_source(repository_url: str, branch: str, extra: str = "") -> str:
     """Return the code of the cell that installs :mod:`nnbasics` when missing.
 
     Parameters
@@ -277,13 +349,17 @@ def install_cell_source(repository_url: str, branch: str) -> str:
         The repository to install from (``https://github.com/<owner>/<repo>``).
     branch
         The branch to install.
+    extra
+        An optional dependency group of nnbasics to install with it (``zh``:
+        the font of the Chinese figures).
     """
     if not repository_url:
         raise ValueError(
             "no repository URL to install nnbasics from: set bookbuild_repository_url "
             "(or html_theme_options['repository_url']) in conf.py"
         )
-    requirement = f"nnbasics @ git+{repository_url.rstrip('/')}@{branch}"
+    name = f"nnbasics[{extra}]" if extra else "nnbasics"
+    requirement = f"{name} @ git+{repository_url.rstrip('/')}@{branch}"
     return (
         "try:\n"
         "    import nnbasics\n"
@@ -293,20 +369,21 @@ def install_cell_source(repository_url: str, branch: str) -> str:
 
 
 def colab_url(
-    repository_url: str, docname: str, branch: str = "notebooks"
+    repository_url: str, docname: str, branch: str = "notebooks", folder: str = ""
 ) -> str | None:
     """Return the Colab URL of a page's notebook, or None off GitHub.
 
-    The notebooks are pushed to the root of ``branch`` of the repository,
-    where Colab opens them:
-    ``<COLAB_URL>/<owner>/<repo>/blob/<branch>/<docname>.ipynb``.
+    The notebooks are pushed to ``folder`` (the root, or ``zh/`` for the
+    Chinese ones) of ``branch`` of the repository, where Colab opens them:
+    ``<COLAB_URL>/<owner>/<repo>/blob/<branch>/<folder><docname>.ipynb``.
     """
     parts = urlsplit(repository_url)
     path = [p for p in parts.path.split("/") if p]
     if parts.netloc.lower() not in {"github.com", "www.github.com"} or len(path) < 2:
         return None
     owner, repo = path[0], path[1].removesuffix(".git")
-    return f"{COLAB_URL}/{owner}/{repo}/blob/{branch}/{docname}.ipynb"
+    folder = folder.strip("/") + "/" if folder.strip("/") else ""
+    return f"{COLAB_URL}/{owner}/{repo}/blob/{branch}/{folder}{docname}.ipynb"
 
 
 def glue_data(glue_store: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -332,6 +409,8 @@ def myst_to_notebook(
     docname: str = "chapter",
     source_path: Path | None = None,
     book: Book | None = None,
+    translate: Callable[[str], str] | None = None,
+    interface: Callable[[str], str] | None = None,
 ) -> nbformat.NotebookNode:
     """Convert a MyST Markdown notebook page into a clean Jupyter notebook.
 
@@ -350,6 +429,15 @@ def myst_to_notebook(
         paths.
     book
         What is known about the book (links, numbers, repository).
+    translate
+        ``msgid -> translation`` of the page's messages (the page's
+        catalogue, e.g. ``GNUTranslations.gettext``): every message is
+        replaced by its translation before its MyST is rewritten. A message
+        it returns unchanged stays as it is. None: no translation.
+    interface
+        ``msgid -> translation`` of the converter's own words
+        (:data:`INTERFACE_MESSAGES`, the default admonition titles). None:
+        English.
 
     Returns
     -------
@@ -369,6 +457,8 @@ def myst_to_notebook(
         docname=docname,
         source_path=source_path,
         book=book or Book(),
+        translate=translate,
+        interface=interface,
     )
     return converter.convert()
 
@@ -538,8 +628,12 @@ class _Converter:
         docname: str,
         source_path: Path | None,
         book: Book,
+        translate: Callable[[str], str] | None = None,
+        interface: Callable[[str], str] | None = None,
     ) -> None:
         self.text = text
+        self.translate = translate
+        self.word: Callable[[str], str] = interface or str
         self.glued = glued
         self.has_glue = has_glue
         self.docname = docname
@@ -579,10 +673,16 @@ class _Converter:
             nbformat.v4.new_markdown_cell(self._title_cell(title)),
             nbformat.v4.new_code_cell(
                 install_cell_source(
-                    self.book.repository_url, self.book.repository_branch
+                    self.book.repository_url,
+                    self.book.repository_branch,
+                    extra=LANGUAGE_EXTRAS.get(self.book.language, ""),
                 )
             ),
         ]
+        if self.book.language != ENGLISH:
+            header.append(
+                nbformat.v4.new_code_cell(language_cell_source(self.book.language))
+            )
         if self.uses_glue:
             header.append(nbformat.v4.new_code_cell(GLUE_STAND_IN))
         notebook = nbformat.v4.new_notebook(
@@ -617,11 +717,8 @@ class _Converter:
             if page.startswith(("http://", "https://"))
             else f"[{page}]({page})"
         )
-        return (
-            f"# {title}\n\n"
-            f"A page of *{self.book.title}*; read it online, with its figures and "
-            f"outputs, at {link}.\n\n{LICENCE_LINE}"
-        )
+        line = self.word(TITLE_LINE).format(book=self.word(self.book.title), link=link)
+        return f"# {title}\n\n{line}\n\n{self.word(LICENCE_LINE)}"
 
     def _take_title(self, cells: list[nbformat.NotebookNode]) -> str:
         """Remove the page's ``# Title`` from the first cell and return the title."""
@@ -693,7 +790,7 @@ class _Converter:
         caption = str(figure.get("caption", "") or "").strip()
         if caption:
             number = self._number(figure.get("name"))
-            text = self.inline(" ".join(caption.split()), line)
+            text = self.inline(self.message(" ".join(caption.split())), line)
             result.append(
                 nbformat.v4.new_markdown_cell(
                     f"**{number}.** {text}" if number else text
@@ -701,12 +798,67 @@ class _Converter:
             )
         return result
 
+    # -- translation -----------------------------------------------------------
+
+    def message(self, text: str) -> str:
+        """Return the translation of the message whose MyST source is ``text``.
+
+        ``text`` itself when there is no translation (or no catalogue).
+        """
+        msgid = message_id(text)
+        if self.translate is None or not msgid:
+            return text
+        translated = self.translate(msgid)
+        return text if not translated or translated == msgid else translated
+
+    def _translated_lines(
+        self, tokens: list[Token], lines: list[str]
+    ) -> tuple[list[str], set[int]]:
+        """Put the translation of every message of a Markdown text in its lines.
+
+        A message is the content of an ``inline`` token (a paragraph, a
+        heading, a list item's paragraph, a term, a table cell), as Sphinx
+        extracts it. Its translation takes the place of its first line after
+        the line's prefix (``- ``, ``## ``, ``> ``, indentation); its other
+        lines are returned as dropped.
+        """
+        lines = list(lines)
+        dropped: set[int] = set()
+        cursor: dict[int, int] = {}
+        for token in tokens:
+            if token.type != "inline" or token.map is None:
+                continue
+            translated = self.message(token.content)
+            if translated == token.content:
+                continue
+            start, end = token.map
+            end = max(end, start + 1)
+            content = token.content.split("\n")
+            if len(content) != end - start or start >= len(lines):
+                continue  # not where the tokens say: leave it untranslated
+            first = content[0]
+            at = lines[start].find(first, cursor.get(start, 0))
+            if at < 0:
+                continue
+            text = " ".join(translated.splitlines())
+            if len(content) == 1:
+                rest = lines[start][at + len(first) :]
+            else:
+                rest = ""
+                dropped.update(range(start + 1, end))
+            lines[start] = lines[start][:at] + text + rest
+            cursor[start] = at + len(text)
+        return lines, dropped
+
     # -- Markdown --------------------------------------------------------------
 
     def markdown(self, text: str, line: int | None) -> list[_Block]:
         """Rewrite a Markdown text starting at page ``line`` into blocks."""
         lines = text.splitlines()
         tokens = self.parser.parse(text)
+        dropped: set[int] = set()
+        if self.translate is not None:
+            lines, dropped = self._translated_lines(tokens, lines)
         edits: dict[int, tuple[int, list[_Block] | None]] = {}  # start -> (end, blocks)
         verbatim: set[int] = set()
         consumed_until = -1
@@ -741,10 +893,11 @@ class _Converter:
                 edits[start] = (end, None)
                 consumed_until = end
             elif kind == "dl_open":
-                prose = self.inline("\n".join(lines[start:end]), at)
+                kept = [lines[i] for i in range(start, end) if i not in dropped]
+                prose = self.inline("\n".join(kept), at)
                 edits[start] = (end, [_Block("markdown", _definition_list(prose))])
                 consumed_until = end
-        return self._assemble(lines, edits, verbatim, line)
+        return self._assemble(lines, edits, verbatim, line, dropped)
 
     def _assemble(
         self,
@@ -752,6 +905,7 @@ class _Converter:
         edits: dict[int, tuple[int, list[_Block] | None]],
         verbatim: set[int],
         line: int | None,
+        dropped: set[int],
     ) -> list[_Block]:
         blocks: list[_Block] = []
         prose: list[str] = []
@@ -777,6 +931,9 @@ class _Converter:
                         dedent = block.indent
                 index = max(end, index + 1)
                 prose_start = index
+                continue
+            if index in dropped:  # a line of a message whose translation is above
+                index += 1
                 continue
             text = lines[index]
             if dedent:  # the rest of a list item split by a code cell
@@ -898,7 +1055,14 @@ class _Converter:
         ]
 
     def _quote(self, directive: _Directive, indent: str) -> list[_Block]:
-        title = directive.argument or ADMONITIONS[directive.name]
+        if directive.argument:
+            title = self.message(directive.argument)
+        else:
+            title = (
+                self.word(ADMONITIONS[directive.name])
+                if ADMONITIONS[directive.name]
+                else ""
+            )
         title_text = self.inline(title, directive.line or None) if title else ""
         blocks = []
         first = True
@@ -919,7 +1083,7 @@ class _Converter:
         return blocks
 
     def _card(self, directive: _Directive, indent: str) -> list[_Block]:
-        title = self.inline(directive.argument, directive.line or None)
+        title = self.inline(self.message(directive.argument), directive.line or None)
         link = directive.options.get("link", "")
         if title and link:
             url = self._card_link(
@@ -942,16 +1106,17 @@ class _Converter:
         label = directive.options.get("label", "")
         known = self.book.numbers.get(label) if label else None
         if "nonumber" in directive.options:
-            name = "Exercise"
+            name = self.word(EXERCISE)
         elif known:
             name = known[0] % known[1]
         else:  # numbered on the page, as sphinx-exercise does without numfig
-            name = f"Exercise {self.exercises}"
+            name = self.word(EXERCISE_NUMBER).format(number=self.exercises)
         if label:
             self.exercise_names[label] = name
         heading = name
         if directive.argument:
-            heading += f" ({self.inline(directive.argument, directive.line or None)})"
+            argument = self.message(directive.argument)
+            heading += f" ({self.inline(argument, directive.line or None)})"
         return self._headed(directive, indent, self.section_level + 1, heading)
 
     def _solution(self, directive: _Directive, indent: str) -> list[_Block]:
@@ -966,7 +1131,7 @@ class _Converter:
                 directive.line or None,
                 f"{{{directive.name}}} {label}: no exercise labelled {label!r} above",
             )
-        heading = f"Solution to {exercise}"
+        heading = self.word(SOLUTION_TO).format(exercise=exercise)
         return self._headed(directive, indent, self.section_level + 2, heading)
 
     def _headed(
@@ -982,7 +1147,7 @@ class _Converter:
         return [head, *self._reindent(self._content(directive), indent)]
 
     def _figure(self, directive: _Directive, indent: str) -> list[_Block]:
-        alt = directive.options.get("alt", "").strip()
+        alt = self.message(directive.options.get("alt", "")).strip()
         if not alt:
             raise self.error(
                 directive.line or None, f"the {{{directive.name}}} has no :alt:"
@@ -991,7 +1156,7 @@ class _Converter:
         text = f"![{_escape(' '.join(alt.split()))}]({url})\n"
         if directive.name == "figure" and directive.content.strip():
             caption = self.inline(
-                directive.content.strip(), directive.content_line or None
+                self.message(directive.content.strip()), directive.content_line or None
             )
             number = self._number(directive.options.get("name"))
             text += f"\n**{number}.** {caption}\n" if number else f"\n{caption}\n"
@@ -1031,13 +1196,13 @@ class _Converter:
     def _table_caption(self, directive: _Directive) -> list[_Block]:
         if not directive.argument:
             return []
-        caption = self.inline(directive.argument, directive.line or None)
+        caption = self.inline(self.message(directive.argument), directive.line or None)
         number = self._number(directive.options.get("name"))
         text = f"**{number}.** {caption}" if number else f"**{caption}**"
         return [_Block("markdown", f"\n{text}\n\n")]
 
     def _list_table(self, directive: _Directive, indent: str) -> list[_Block]:
-        rows = _list_table_rows(directive.content)
+        rows = _list_table_rows(directive.content, self.message)
         at = directive.line or None
         if not rows:
             raise self.error(at, "the {list-table} has no rows")
@@ -1074,7 +1239,7 @@ class _Converter:
         code = listing_code(module, options.get("pyobject", ""), options)
         blocks = []
         if options.get("caption"):
-            caption = self.inline(options["caption"], at)
+            caption = self.inline(self.message(options["caption"]), at)
             blocks.append(_Block("markdown", f"\n{indent}*{caption}*\n\n"))
         blocks.append(_Block("code", code, indent=indent))
         return blocks
@@ -1142,7 +1307,10 @@ class _Converter:
             number = self.book.numbers.get(label)
             if title:
                 text = title
-            elif number and number[0].startswith("Exercise"):
+            elif number and (
+                number[0] == self.book.exercise_format
+                or number[0].startswith("Exercise")
+            ):
                 text = number[0] % number[1]
             else:
                 text = label_title or label
@@ -1323,28 +1491,35 @@ def _definition_list(text: str) -> str:
     return "\n" + "\n".join(prefix + x if x else x for x in out) + "\n\n"
 
 
-def _list_table_rows(content: str) -> list[list[str]]:
-    """Return the cells of a list table, each as one line of Markdown."""
-    rows: list[list[str]] = []
+def _list_table_rows(
+    content: str, translate: Callable[[str], str] = str
+) -> list[list[str]]:
+    """Return the cells of a list table, each as one line of Markdown.
+
+    ``translate`` maps the MyST source of each paragraph of a cell to its
+    translation (or returns it as it is).
+    """
+    rows: list[list[list[str]]] = []  # the lines of every cell of every row
     cell: list[str] | None = None
     for raw in content.splitlines():
         row_start = re.match(r"^[*-]\s+[*-]\s+(.*)$", raw)
         cell_start = re.match(r"^\s+[*-]\s+(.*)$", raw)
         if row_start:
-            rows.append([])
             cell = [row_start[1]]
-            rows[-1].append("")
+            rows.append([cell])
         elif cell_start and rows:
             cell = [cell_start[1]]
-            rows[-1].append("")
+            rows[-1].append(cell)
         elif cell is not None:
             cell.append(raw.strip())
-        else:
-            continue
-        paragraphs = "\n".join(cell).split("\n\n")
-        joined = "<br><br>".join(" ".join(p.split()) for p in paragraphs if p.strip())
-        rows[-1][-1] = joined.replace("|", "\\|")
-    return rows
+    return [[_table_cell(lines, translate) for lines in row] for row in rows]
+
+
+def _table_cell(lines: list[str], translate: Callable[[str], str]) -> str:
+    """Return a list table's cell as one line of a pipe table."""
+    paragraphs = [translate(p.strip("\n")) for p in "\n".join(lines).split("\n\n")]
+    joined = "<br><br>".join(" ".join(p.split()) for p in paragraphs if p.strip())
+    return joined.replace("|", "\\|")
 
 
 def _number_cells(notebook: nbformat.NotebookNode) -> None:
@@ -1422,8 +1597,12 @@ def _add_buttons(
         return
     notebook = context["pathto"](f"{NOTEBOOKS_DIR}/{pagename}.ipynb", 1)
     colab = colab_url(
-        repository(app)[0], pagename, app.config.bookbuild_notebooks_branch
+        repository(app)[0],
+        pagename,
+        app.config.bookbuild_notebooks_branch,
+        LANGUAGES.get(language_of(app), {}).get("folder", ""),
     )
+    word = interface_words(app)
     context["bookbuild_notebook_url"] = notebook
     context["bookbuild_colab_url"] = colab
     buttons = context.get("header_buttons")
@@ -1441,7 +1620,7 @@ def _add_buttons(
             "url": notebook,
             "text": ".ipynb",
             "icon": "fas fa-code",
-            "tooltip": "Download the notebook (runs in Jupyter and Colab)",
+            "tooltip": word(DOWNLOAD_TOOLTIP),
             "label": "download-notebook-button",
         })  # fmt: skip
         download["buttons"] = entries
@@ -1451,7 +1630,7 @@ def _add_buttons(
     if launch is None:
         launch = {
             "type": "group",
-            "tooltip": "Launch interactive content",
+            "tooltip": word(LAUNCH_TOOLTIP),
             "icon": "fas fa-rocket",
             "buttons": [],
             "label": "launch-buttons",
@@ -1460,11 +1639,54 @@ def _add_buttons(
     launch["buttons"] = [b for b in launch["buttons"] if b.get("text") != "Colab"] + [{
         "type": "link",
         "text": "Colab",
-        "tooltip": "Launch on Colab",
+        "tooltip": word(COLAB_TOOLTIP),
         "icon": "fa-colab",  # drawn by bookbuild.assets: no image to download
         "url": colab,
         "label": "colab-button",
     }]  # fmt: skip
+
+
+def interface_words(app: Sphinx) -> Callable[[str], str]:
+    """Return ``msgid -> text`` of the converter's words in the build's language.
+
+    The book's ``bookbuild`` catalogue first, then Sphinx's own (which has
+    the admonitions' default titles); the identity in English.
+    """
+    if language_of(app) == ENGLISH:
+        return str
+    book_words = get_translation(CATALOGUE)
+    sphinx_words = get_translation("sphinx")
+
+    def word(msgid: str) -> str:
+        text = str(book_words(msgid))
+        return text if text != msgid else str(sphinx_words(msgid))
+
+    return word
+
+
+def page_catalogue(app: Sphinx, docname: str) -> tuple[Callable[[str], str], str]:
+    """Return the translation of a page's messages, and a digest of its catalogue.
+
+    The catalogue is the one Sphinx translates the page with: the compiled
+    ``<locale dir>/<language>/LC_MESSAGES/<domain>.mo`` of every
+    ``locale_dirs`` entry, the first that has a message winning. In English,
+    or for a page without a catalogue, messages stay as they are.
+    """
+    language = language_of(app)
+    if language == ENGLISH:
+        return str, ""
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    catalogue: gettext.NullTranslations = gettext.NullTranslations()
+    digest = hashlib.sha256()
+    for folder in app.config.locale_dirs:
+        found = gettext.find(domain, str(Path(app.srcdir, folder)), [language])
+        if found is None:
+            continue
+        data = Path(found).read_bytes()
+        digest.update(data)
+        # Not gettext.translation: it caches by path, and the .mo may change.
+        catalogue.add_fallback(gettext.GNUTranslations(io.BytesIO(data)))
+    return catalogue.gettext, digest.hexdigest()
 
 
 def book_from_env(app: Sphinx) -> Book:
@@ -1516,6 +1738,8 @@ def book_from_env(app: Sphinx) -> Book:
         equations=equations,
         api=api,
         images=images,
+        language=language_of(app),
+        exercise_format=config.numfig_format.get("exercise", "Exercise %s"),
     )
 
 
@@ -1532,6 +1756,9 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         )
         return
     book = book_from_env(app)
+    word = interface_words(app)
+    interface = None if book.language == ENGLISH else word
+    words = json.dumps([word(m) for m in (*INTERFACE_MESSAGES, book.title)])
     glue_folder = Path(app.env.mystnb_config.output_folder)
     folder = Path(app.outdir) / NOTEBOOKS_DIR
     manifest_path = Path(app.doctreedir) / MANIFEST
@@ -1539,7 +1766,7 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     manifest: dict[str, dict[str, str]] = {}
     written = set()
     converted = 0
-    book_key = _book_key(book)
+    book_key = _book_key(book) + words
     for docname in sorted(app.env.found_docs):
         text = mystnb_source(app, docname)
         if text is None:
@@ -1548,7 +1775,10 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         glue_file = glue_folder.joinpath(*f"{docname}.glue.json".split("/"))
         glue_text = glue_file.read_text("utf-8") if glue_file.is_file() else "{}"
         target = folder.joinpath(*f"{docname}.ipynb".split("/"))
-        key = _sha256("\0".join((book_key, docname, text, glue_text)).encode())
+        translate, catalogue = page_catalogue(app, docname)
+        key = _sha256(
+            "\0".join((book_key, docname, text, glue_text, catalogue)).encode()
+        )
         # The notebook depends on nothing but the page, its glued values, the
         # book around it and this converter: same key, same bytes.
         if _is_current(target, previous.get(docname), key):
@@ -1562,6 +1792,8 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
                 docname=docname,
                 source_path=path,
                 book=book,
+                translate=None if book.language == ENGLISH else translate,
+                interface=interface,
             )
         except NotebookConversionError as error:
             LOGGER.warning(
