@@ -251,3 +251,37 @@ def test_check_translations_runs_as_a_command(templates):
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert "every message has a current translation" in result.stdout
+
+
+def test_the_sitemap_gets_the_chinese_pages_once_however_often_it_runs(tmp_path):
+    """A rebuild that writes no page leaves the sitemap as it was: no zh/zh/."""
+    from types import SimpleNamespace
+
+    from bookbuild import i18n
+
+    base = "https://example.org/book/"
+    (tmp_path / "sitemap.xml").write_text(
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{base}index.html</loc><lastmod>2026-11-30</lastmod></url>"
+        f"<url><loc>{base}opening.html</loc></url></urlset>",
+        encoding="utf-8",
+    )
+    config = SimpleNamespace(
+        sitemap_filename="sitemap.xml", html_baseurl=base, language="en"
+    )
+    config.sitemap_indent = 0
+    app = SimpleNamespace(outdir=str(tmp_path), config=config)
+    i18n._sitemap_with_both_languages(app, None)
+    once = (tmp_path / "sitemap.xml").read_bytes()
+    i18n._sitemap_with_both_languages(app, None)
+    assert (tmp_path / "sitemap.xml").read_bytes() == once
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(once)
+    assert [loc.text for loc in root.findall("s:url/s:loc", ns)] == [
+        f"{base}index.html",
+        f"{base}opening.html",
+        f"{base}zh/index.html",
+        f"{base}zh/opening.html",
+    ]
+    assert root.find("s:url[3]/s:lastmod", ns).text == "2026-11-30"

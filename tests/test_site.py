@@ -52,7 +52,12 @@ def test_sitemap_lists_every_page_under_the_base_url(built_book):
     tree = ET.parse(built_book.html_dir / "sitemap.xml")
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     urls = {loc.text for loc in tree.getroot().findall("s:url/s:loc", namespace)}
-    assert urls == {f"{conf.html_baseurl}{docname}.html" for docname in PAGES}
+    # Both languages: the Chinese edition under zh/ (bookbuild.i18n).
+    assert urls == {
+        f"{conf.html_baseurl}{folder}{docname}.html"
+        for docname in PAGES
+        for folder in ("", "zh/")
+    }
 
 
 def front_matter(docname: str) -> dict:

@@ -183,7 +183,11 @@ def _page_context(
 
 
 def _sitemap_with_both_languages(app: Sphinx, exception: Exception | None) -> None:
-    """Give the English sitemap the Chinese pages and hreflang alternates."""
+    """Give the English sitemap the Chinese pages and hreflang alternates.
+
+    Idempotent: a rebuild that writes no page leaves sphinx-sitemap's file as
+    this function left it, and running it again gives the same file.
+    """
     sitemap = Path(app.outdir) / app.config.sitemap_filename
     if exception or language_of(app) != ENGLISH or not sitemap.is_file():
         return
@@ -192,9 +196,15 @@ def _sitemap_with_both_languages(app: Sphinx, exception: Exception | None) -> No
     tree = ElementTree.parse(sitemap)
     root = tree.getroot()
     base = app.config.html_baseurl
+    others = tuple(
+        base + info["folder"] for info in LANGUAGES.values() if info["folder"]
+    )
     for url in list(root):
         loc = url.find(f"{{{SITEMAP_NS}}}loc")
         if loc is None or not (loc.text or "").startswith(base):
+            continue
+        if loc.text.startswith(others):  # written by an earlier build: again
+            root.remove(url)
             continue
         link = loc.text.removeprefix(base)
         for element in list(url):
