@@ -86,6 +86,14 @@ def _wanted(page: str, msgid: str) -> bool:
     return " ".join(msgid.split()) in text
 
 
+def wanted_messages(page: str, po: Path, pot: Path | None) -> list[str]:
+    """Return the messages of a page that must be translated."""
+    source = pot if pot else po
+    if not source.is_file():
+        return []
+    return [m for m, _, _ in _messages(source) if _wanted(page, m)]
+
+
 def check_page(page: str, po: Path, pot: Path | None) -> list[Problem]:
     """Return the problems of one page's catalogue (against its template)."""
     if not po.is_file():
@@ -115,14 +123,23 @@ def check_page(page: str, po: Path, pot: Path | None) -> list[Problem]:
     return problems
 
 
+INTERFACE = {"bookbuild", "booktheme", "sphinx"}
+"""Catalogues of the site's interface, not of a page (tests/test_i18n.py)."""
+
+
+def _pages(locales: Path, language: str, pot_dir: Path | None) -> list[str]:
+    folder = locales / language / "LC_MESSAGES"
+    source = pot_dir if pot_dir else folder
+    names = (p.stem for p in source.glob("*.pot" if pot_dir else "*.po"))
+    return sorted(n for n in names if n not in INTERFACE)
+
+
 def check(
     locales: Path, language: str, pot_dir: Path | None, pages: list[str]
 ) -> list[Problem]:
     """Return the problems of every catalogue of ``language``."""
     folder = locales / language / "LC_MESSAGES"
-    if not pages:
-        source = pot_dir if pot_dir else folder
-        pages = sorted(p.stem for p in source.glob("*.pot" if pot_dir else "*.po"))
+    pages = pages or _pages(locales, language, pot_dir)
     problems = []
     for page in pages:
         pot = pot_dir / f"{page}.pot" if pot_dir else None
@@ -141,10 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     problems = check(args.locales, args.language, args.pot, args.pages)
     for problem in problems:
         print(problem)
+    pages = args.pages or _pages(args.locales, args.language, args.pot)
+    folder = args.locales / args.language / "LC_MESSAGES"
+    total = sum(
+        len(
+            wanted_messages(
+                p, folder / f"{p}.po", args.pot / f"{p}.pot" if args.pot else None
+            )
+        )
+        for p in pages
+    )
     if problems:
-        print(f"{len(problems)} message(s) without a current translation")
+        print(f"{len(problems)} of {total} message(s) without a current translation")
         return 1
-    print("every message has a current translation")
+    print(f"every message has a current translation ({total} in {len(pages)} pages)")
     return 0
 
 
