@@ -391,9 +391,7 @@ RUN_IN_A_KERNEL = ["black-box", "guess-the-number"]
 
 @pytest.mark.build
 @pytest.mark.parametrize("docname", RUN_IN_A_KERNEL)
-def test_chinese_notebooks_run_and_draw_in_chinese(
-    built_book_zh, docname, tmp_path
-):
+def test_chinese_notebooks_run_and_draw_in_chinese(built_book_zh, docname, tmp_path):
     from nbclient import NotebookClient
 
     path = built_notebook_path(built_book_zh, docname)
