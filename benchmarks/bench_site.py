@@ -182,7 +182,8 @@ def measure(
             for preset in presets:
                 results = []
                 for n in range(runs):
-                    out = (keep or Path(tmp)) / f"{page}-{preset}-{n}.json"
+                    name = page.replace("/", "-")  # zh/opening: zh-opening
+                    out = (keep or Path(tmp)) / f"{name}-{preset}-{n}.json"
                     report = lighthouse(f"{base}{page}.html", preset, out)
                     results.append(summarise(page, preset, report))
                 medians.append(median_result(results))
