@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from jupyter_cache import get_cache
 
+from bookbuild.i18n import LANGUAGES
+
 REPO = Path(__file__).resolve().parents[1]
 
 EXECUTED = re.compile(r"^(?P<path>\S+): Executed notebook in", re.MULTILINE)
@@ -49,7 +51,11 @@ CODE_PAGES = {  # those with code to execute (pages without share one cache entr
 
 
 # The output folder of each edition other than English, under the English site.
-LANGUAGE_FOLDERS = {"zh_CN": "zh"}
+LANGUAGE_FOLDERS = {
+    language: info["folder"].rstrip("/")
+    for language, info in LANGUAGES.items()
+    if info["folder"]
+}
 
 
 @dataclass

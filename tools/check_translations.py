@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -78,12 +79,17 @@ def _messages(path: Path) -> Iterator[tuple[str, str, bool]]:
             yield message.id, message.string or "", message.fuzzy
 
 
+@cache
+def _flat_text(source: Path) -> str:
+    """Return the page's source, whitespace collapsed (read once per run)."""
+    return " ".join(source.read_text(encoding="utf-8").split())
+
+
 def _wanted(page: str, msgid: str) -> bool:
     source = DOCSTRING_PAGES.get(page)
     if source is None:
         return True
-    text = " ".join(source.read_text(encoding="utf-8").split())
-    return " ".join(msgid.split()) in text
+    return " ".join(msgid.split()) in _flat_text(source)
 
 
 def wanted_messages(page: str, po: Path, pot: Path | None) -> list[str]:

@@ -112,6 +112,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 
+from .folders import ENGLISH
 from .i18n import CATALOGUE, LANGUAGES, language_of
 
 NOTEBOOKS_DIR = "notebooks"
@@ -142,8 +143,6 @@ INTERFACE_MESSAGES = (
 (The default titles of admonitions, "Note", "Tip"..., are Sphinx's own
 words; a Sphinx build looks them up in Sphinx's catalogue.)
 """
-
-ENGLISH = "en"
 
 
 # The optional dependencies of nnbasics that a language's figures need.
