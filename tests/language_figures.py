@@ -2,9 +2,10 @@
 
 Used by ``tests/test_language.py``: each entry of :func:`chapter_outputs`
 returns what one chapter cell shows (a matplotlib figure, a widget, an SVG
-string or a text), with the chapter's own arguments (``book/*.md``). Labels
-that a chapter itself passes in (panel titles, strategy names) are given
-in Chinese here, as the Chinese edition's chapter must pass them.
+string or a text), with the chapter's own arguments (``book/*.md``), labels
+included: a chapter passes its panel titles and strategy names in English and
+the package shows them translated (``nnbasics.language.tr_label``). What the
+built Chinese pages show is checked as well, in ``tests/test_i18n.py``.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _training_loop() -> dict[str, Callable[[], object]]:
     return {
         "training_cycle": training_cycle,
         "loss_curves": lambda: loss_curves(
-            {"黑箱": box_run, "破解黑箱": fit_run},
+            {"the black box": box_run, "cracking the box": fit_run},
             tolerance=goal.tolerance,
         ),
         "descent_animation": lambda: descent_animation(
@@ -119,12 +120,16 @@ def _guess_the_number() -> dict[str, Callable[[], object]]:
     )
     strategies = (
         *gtn.STRATEGIES,
-        gtn.Strategy("五个词", partial(gtn.fuzzy, bands=finer)),
+        gtn.Strategy("five words", partial(gtn.fuzzy, bands=finer)),
     )
 
     def replies_by_strategy() -> str:
         return "\n".join(
-            " ".join(reply.text for _, reply in gtn.play(47, s.feedback, 25).moves)
+            f"{s.label}: "
+            + ", ".join(
+                f"{guess} ({reply.text})"
+                for guess, reply in gtn.play(gtn.SECRET, s.feedback, 25).moves
+            )
             for s in gtn.STRATEGIES
         )
 
@@ -190,12 +195,23 @@ def _layers() -> dict[str, Callable[[], object]]:
     return {
         "network_forward": lambda: network_diagram(network, one),
         "network_backward": lambda: network_diagram(network, one, back),
+        "fit_panels_one_layer": lambda: fit_panels(
+            x,
+            y,
+            {
+                "one layer of weights, at its best": {
+                    "$w_1x + w_2x^2$": np.zeros_like(grid),  # only the words count
+                    "$w_0 + w_1x + w_2x^2$": np.ones_like(grid),
+                }
+            },
+            grid=grid,
+        ),
         "fit_panels": lambda: fit_panels(
             x,
             y,
             {
-                "训练前": {"网络": network},
-                "训练后": {"网络": trained, **shares},
+                "before training": {"network": network},
+                "after training": {"network": trained, **shares},
             },
             grid=grid,
         ),

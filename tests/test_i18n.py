@@ -95,6 +95,51 @@ def test_figures_of_the_chinese_pages_are_their_own(built_book, built_book_zh, p
     assert not english & chinese, f"{page}: English figures on the Chinese page"
 
 
+MATHS = re.compile(r"\$[^$]*\$")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+LATIN_WORDS = {"cm", "mrad"}
+"""Latin words a Chinese figure may hold: units."""
+FIGURE_TEXT = re.compile(r"<!-- (.*?) -->")
+"""matplotlib writes each text it draws as paths after a comment holding it."""
+
+
+def _english(texts: list[str]) -> list[str]:
+    return [
+        text
+        for text in texts
+        if set(ENGLISH_WORD.findall(MATHS.sub("", text))) - LATIN_WORDS
+    ]
+
+
+@pytest.mark.parametrize("page", sorted(CODE_PAGES))
+def test_figures_and_tables_of_the_chinese_pages_hold_no_english_word(
+    built_book_zh, page
+):
+    """Every label, title and legend a Chinese page shows is Chinese.
+
+    That covers the words a chapter passes in (a panel's title, a strategy's
+    name) as well as the package's own. Printed lines, arrays and error
+    messages are code output and stay as the code writes them.
+    """
+    soup = _soup(built_book_zh, page)
+    figures = {
+        img["src"]: FIGURE_TEXT.findall(
+            (built_book_zh.html_dir / img["src"]).read_text(encoding="utf-8")
+        )
+        for img in soup.select("article img[src$='.svg']")
+    }
+    assert figures, f"{page}: no figure found"
+    tables = {
+        f"table {k}": [
+            cell.get_text(" ", strip=True) for cell in table.select("th, td")
+        ]
+        for k, table in enumerate(soup.select("article div.cell_output table"))
+    }
+    english = {name: _english(texts) for name, texts in (figures | tables).items()}
+    english = {name: texts for name, texts in english.items() if texts}
+    assert english == {}, f"{page}: English words in the Chinese figures or tables"
+
+
 def test_alt_texts_are_translated(built_book_zh):
     untranslated = {
         page: img["alt"]

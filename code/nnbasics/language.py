@@ -172,6 +172,27 @@ def tr(english: str, context: str | None = None) -> str:
         ) from None
 
 
+def tr_label(label: str) -> str:
+    """Return a label someone passed in, translated if the catalogue knows it.
+
+    For the words a caller gives a figure or a table (a panel's title, a
+    curve's or a strategy's name): the catalogue's translation where it has
+    one, else the label as given, so that a reader's own label shows as
+    written, in any language. The chapters' labels are in the catalogue; that
+    none is left in English on a Chinese page is checked on the built site
+    (``tests/test_i18n.py``), not here.
+
+    Examples
+    --------
+    >>> with in_language("zh_CN"):
+    ...     tr_label("before training"), tr_label("my run"), tr_label("$w_1$")
+    ('训练前', 'my run', '$w_1$')
+    """
+    if _current == "en":
+        return label
+    return catalogue(_current).get((None, label), label)
+
+
 def translatable(english: str) -> str:
     """Return ``english`` unchanged, marking it as a key of the catalogues.
 

@@ -62,7 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import positive
-from nnbasics.language import in_language, tr, translatable
+from nnbasics.language import in_language, tr, tr_label, translatable
 from nnbasics.loss import signed_error
 
 LOW = 1
@@ -580,6 +580,11 @@ class Strategy(NamedTuple):
     name: str
     feedback: Feedback
 
+    @property
+    def label(self) -> str:
+        """The name to show, in the current language where the catalogue knows it."""
+        return tr_label(self.name)
+
 
 STRATEGIES = (
     Strategy(translatable("direction only"), direction_only),
@@ -612,13 +617,8 @@ class StrategyResult:
 
     @property
     def label(self) -> str:
-        """The name to show: one of :data:`STRATEGIES` in the current language.
-
-        Other strategies are named by whoever made them, and shown as named.
-        """
-        if self.name in {strategy.name for strategy in STRATEGIES}:
-            return tr(self.name)
-        return self.name
+        """The name to show, in the current language where the catalogue knows it."""
+        return tr_label(self.name)
 
     @property
     def worst(self) -> int:
@@ -665,7 +665,7 @@ class Comparison:
     def to_markdown(self) -> str:
         """Return the comparison as a Markdown table (replies, worst case, mean).
 
-        Titles and the names of :data:`STRATEGIES` are in the current language.
+        Titles, and the names the catalogue knows, are in the current language.
         """
         rows = [
             "| " + " | ".join(tr(c) for c in COLUMNS) + " |",
@@ -680,7 +680,7 @@ class Comparison:
     def to_html(self) -> str:
         """Return the comparison as an HTML table, as the book shows it.
 
-        Titles and the names of :data:`STRATEGIES` are in the current language.
+        Titles, and the names the catalogue knows, are in the current language.
 
         Examples
         --------

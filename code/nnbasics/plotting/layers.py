@@ -19,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch
 from numpy.typing import ArrayLike
 
 from nnbasics._validation import as_data
-from nnbasics.language import tr
+from nnbasics.language import tr, tr_label
 from nnbasics.network import (
     Activations,
     GradientCost,
@@ -225,7 +225,9 @@ def fit_panels(
     x, y : array_like
         The samples, drawn as dots in every panel.
     panels : mapping of str to mapping of str to curve
-        For each panel (by title), its curves by label. A curve is a
+        For each panel (by title), its curves by label; titles and labels are
+        shown translated where the catalogue knows them
+        (:func:`~nnbasics.language.tr_label`). A curve is a
         :class:`~nnbasics.network.Network` (drawn as its output over ``grid``)
         or an array of values over ``grid``. The first curve of a panel is
         drawn thick; the others thinner and dashed.
@@ -263,9 +265,9 @@ def fit_panels(
                 style = {"linewidth": 2.2} if k == 0 else {
                     "linewidth": 1.3, "linestyle": (0, (4, 2))}  # fmt: skip
                 axes.plot(grid, values, color=PALETTE[k % len(PALETTE)],
-                          label=label, **style)  # fmt: skip
+                          label=tr_label(label), **style)  # fmt: skip
             axes.plot(x, y, "o", color=INK, markersize=4, label=tr("samples"), zorder=3)
-            axes.set_title(title, loc="left")
+            axes.set_title(tr_label(title), loc="left")
             axes.set_ylabel(tr("output"))
             low, high = axes.get_ylim()
             axes.set_ylim(low, high + 0.5 * (high - low))  # room for the legend

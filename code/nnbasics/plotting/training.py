@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
-from nnbasics.language import tr, translatable
+from nnbasics.language import tr, tr_label, translatable
 from nnbasics.plotting.style import (
     BLUE,
     GREEN,
@@ -70,7 +70,8 @@ def loss_curves(
     Parameters
     ----------
     histories : mapping of str to History
-        The runs to compare, by the name each panel is titled with.
+        The runs to compare, by the name each panel is titled with (shown
+        translated where the catalogue knows it: :func:`~nnbasics.language.tr_label`).
     tolerance : float, optional
         Draw the goal's tolerance in every panel as a dashed line.
 
@@ -124,7 +125,7 @@ def loss_curves(
                     fontsize=11,
                 )
             axes.set_yscale("log")
-            axes.set_title(name)
+            axes.set_title(tr_label(name))
             axes.set_xlabel(tr("step"))
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
             axes.set_ylabel(tr("loss (log scale)"))
