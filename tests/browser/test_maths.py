@@ -107,8 +107,8 @@ def _delimiters(text: str) -> list[str]:
     return sorted(char for char in text if char in "()[]")
 
 
-# The maths fonts come once the page has loaded (book/_templates/layout.html):
-# wait for them (at most 10 s), then read their state.
+# The maths font comes after the text is drawn (font-display: swap):
+# wait for it (at most 10 s), then read its state.
 FONT_STATUS_JS = """async () => {
   const faces = () => [...document.fonts].filter((f) => f.family.includes('Book Math'));
   for (let i = 0; i < 200 && !faces().some((f) => f.status === 'loaded'); i++) {
@@ -205,23 +205,37 @@ def test_formulas_are_drawn_in_the_books_maths_font(measured, name):
         assert found["fonts"] == ["loaded"]
 
 
-FONT_TIMING_JS = """() => {
-  const load = performance.getEntriesByType('navigation')[0].loadEventStart;
-  const fonts = performance.getEntriesByType('resource')
-    .filter((r) => r.name.endsWith('.woff2'))
-    .map((r) => ({name: r.name.split('/').pop(), start: r.startTime}));
-  return {load, fonts};
-}"""
+FONT_FACES_JS = """() => [...document.fonts]
+  .filter((f) => f.family.includes('Book Math'))
+  .map((f) => ({display: f.display, status: f.status}))"""
+FETCHED_FONTS_JS = """() => performance.getEntriesByType('resource')
+  .map((r) => r.name.split('/').pop()).filter((name) => name.endsWith('.woff2'))"""
 
 
-def test_maths_fonts_wait_until_the_page_has_loaded(maths_page, site):
-    # A font fetched before the first paint would hold it back on a phone.
-    maths_page.goto(site.page_url("cracking-the-box"), wait_until="load")
+def test_maths_fonts_are_declared_up_front_and_fetched_only_for_maths(
+    browser, maths_page, site
+):
+    """The maths font is declared with the page's styles, not added later.
+
+    A font face added once the page has loaded made the browser lay the
+    whole page out again twice (benchmarks/bench_site.py: total blocking
+    time on a phone). Declared up front, it holds back no text (swap), and
+    a page without maths never fetches it.
+    """
+    maths_page.goto(site.page_url("cracking-the-box"), wait_until="domcontentloaded")
+    faces = maths_page.evaluate(FONT_FACES_JS)
+    assert [face["display"] for face in faces] == ["swap"], faces
     assert maths_page.evaluate(FONT_STATUS_JS) == ["loaded"]
-    timing = maths_page.evaluate(FONT_TIMING_JS)
-    assert "book-math.woff2" in {font["name"] for font in timing["fonts"]}
-    early = [f for f in timing["fonts"] if f["start"] < timing["load"]]
-    assert early == [], timing
+    assert "book-math.woff2" in maths_page.evaluate(FETCHED_FONTS_JS)
+    context = browser.new_context()  # a cold cache
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site.page_url("api"), wait_until="load")
+    assert page.evaluate("() => document.querySelector('math')") is None
+    assert len(page.evaluate(FONT_FACES_JS)) == 1  # declared here too
+    context.close()
+    assert not [url for url in fetched if url.endswith(".woff2")], fetched
 
 
 def test_maths_fonts_load_without_javascript(browser, site):
