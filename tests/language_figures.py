@@ -10,6 +10,7 @@ built Chinese pages show is checked as well, in ``tests/test_i18n.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, partial
 
@@ -21,6 +22,17 @@ from nnbasics.examples import cracking
 from nnbasics.examples import guess_the_number as gtn
 from nnbasics.examples import target_shooting as ts
 from nnbasics.examples.cracking import TABLE_2_1
+
+ALLOWED = {"cm", "mrad", "nnbasics"}
+"""Latin words a Chinese figure may hold: units and the package's name."""
+
+MATHS = re.compile(r"\$[^$]*\$")
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def english_words(text: str) -> list[str]:
+    """Return the English words of ``text``, outside ``$...$`` maths."""
+    return [w for w in WORD.findall(MATHS.sub("", text)) if w not in ALLOWED]
 
 
 def _black_box() -> dict[str, Callable[[], object]]:

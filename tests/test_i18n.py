@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from tools.check_translations import check, markup
 
 from tests.conftest import CODE_PAGES, REPO, Build, copy_project, run_sphinx
+from tests.language_figures import english_words
 
 pytestmark = pytest.mark.build
 
@@ -95,20 +96,12 @@ def test_figures_of_the_chinese_pages_are_their_own(built_book, built_book_zh, p
     assert not english & chinese, f"{page}: English figures on the Chinese page"
 
 
-MATHS = re.compile(r"\$[^$]*\$")
-ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
-LATIN_WORDS = {"cm", "mrad"}
-"""Latin words a Chinese figure may hold: units."""
 FIGURE_TEXT = re.compile(r"<!-- (.*?) -->")
 """matplotlib writes each text it draws as paths after a comment holding it."""
 
 
 def _english(texts: list[str]) -> list[str]:
-    return [
-        text
-        for text in texts
-        if set(ENGLISH_WORD.findall(MATHS.sub("", text))) - LATIN_WORDS
-    ]
+    return [text for text in texts if english_words(text)]
 
 
 @pytest.mark.parametrize("page", sorted(CODE_PAGES))

@@ -37,18 +37,12 @@ from nnbasics.language import (
     use_language,
 )
 from nnbasics.plotting import cjk_font
-from tests.language_figures import chapter_outputs
+from tests.language_figures import MATHS, chapter_outputs, english_words
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "code" / "nnbasics"
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
 CELL_OPTIONS = re.compile(r"\A(?:---\n.*?\n---\n|(?::[\w-]+:[^\n]*\n)+)", re.S)
-
-ALLOWED = {"cm", "mrad", "nnbasics"}
-"""Latin words a Chinese figure may hold: units and the package's name."""
-
-MATHS = re.compile(r"\$[^$]*\$")
-WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 @pytest.fixture(autouse=True)
@@ -178,11 +172,6 @@ def test_what_the_chapters_glue_or_assert_on_stays_the_same() -> None:
     assert current_language() == "en"
 
 
-def _words(text: str) -> list[str]:
-    """Return the English words of ``text``, outside ``$...$`` maths."""
-    return [w for w in WORD.findall(MATHS.sub("", text)) if w not in ALLOWED]
-
-
 def _markup_texts(markup: str) -> list[str]:
     """Every text a reader of SVG or HTML sees or hears: content, labels, title."""
     root = ET.fromstring(markup)
@@ -241,7 +230,7 @@ def test_a_chinese_output_holds_no_english_word_and_no_missing_glyph(
     font_log = [r.getMessage() for r in caplog.records if r.name.startswith("matp")]
     assert not font_log
     assert any(re.search("[\u4e00-\u9fff]", text) for text in texts)
-    english = {text: _words(text) for text in texts if _words(text)}
+    english = {text: english_words(text) for text in texts if english_words(text)}
     assert not english, f"English words in the Chinese {name}: {english}"
 
 

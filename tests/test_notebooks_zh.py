@@ -295,6 +295,11 @@ def pasted_values(build, docname: str) -> list[tuple[str, str, bool]]:
     return pasted
 
 
+def _with_the_chinese_extra(install: str) -> str:
+    """The English install cell as the Chinese notebook has it: nnbasics[zh]."""
+    return install.replace('"nnbasics @', '"nnbasics[zh] @')
+
+
 def notebook_pair(built_book, built_book_zh, docname: str):
     """The English and the Chinese notebook of a page, as the buttons link them."""
     english = nbformat.read(built_notebook_path(built_book, docname), as_version=4)
@@ -334,9 +339,7 @@ def test_chinese_notebooks_keep_the_code_and_the_glued_values(
     install = english.cells[1].source
     assert install.startswith("try:\n    import nnbasics")
     assert [c for c in code if c != LANGUAGE_CELL] == [
-        c.source.replace('"nnbasics @', '"nnbasics[zh] @')
-        if c.source == install
-        else c.source
+        _with_the_chinese_extra(c.source) if c.source == install else c.source
         for c in english.cells
         if c.cell_type == "code"
     ]
@@ -361,8 +364,8 @@ def test_only_chinese_notebooks_set_the_language(built_book, built_book_zh):
         assert not [c for c in english.cells if "use_language" in c.source], docname
         assert chinese.cells[2].source == LANGUAGE_CELL, docname
         # The install cell, with the Chinese figures' font.
-        assert chinese.cells[1].source == english.cells[1].source.replace(
-            '"nnbasics @', '"nnbasics[zh] @'
+        assert chinese.cells[1].source == _with_the_chinese_extra(
+            english.cells[1].source
         )
 
 

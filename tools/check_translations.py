@@ -92,24 +92,18 @@ def _wanted(page: str, msgid: str) -> bool:
     return " ".join(msgid.split()) in _flat_text(source)
 
 
-def wanted_messages(page: str, po: Path, pot: Path | None) -> list[str]:
-    """Return the messages of a page that must be translated."""
-    source = pot if pot else po
-    if not source.is_file():
-        return []
-    return [m for m, _, _ in _messages(source) if _wanted(page, m)]
+def check_page(page: str, po: Path, pot: Path | None) -> tuple[list[Problem], int]:
+    """Return the problems of one page's catalogue (against its template).
 
-
-def check_page(page: str, po: Path, pot: Path | None) -> list[Problem]:
-    """Return the problems of one page's catalogue (against its template)."""
+    Also return how many of its messages must be translated.
+    """
     if not po.is_file():
-        return [Problem(page, "", f"no catalogue {po}: run make update-po")]
+        return [Problem(page, "", f"no catalogue {po}: run make update-po")], 0
     translated = {msgid: (text, fuzzy) for msgid, text, fuzzy in _messages(po)}
     ids = [m for m, _, _ in _messages(pot)] if pot else list(translated)
+    wanted = [msgid for msgid in ids if _wanted(page, msgid)]
     problems = []
-    for msgid in ids:
-        if not _wanted(page, msgid):
-            continue
+    for msgid in wanted:
         text, fuzzy = translated.get(msgid, ("", False))
         if msgid not in translated:
             problems.append(Problem(page, msgid, "not in the catalogue"))
@@ -126,7 +120,7 @@ def check_page(page: str, po: Path, pot: Path | None) -> list[Problem]:
             if extra:
                 what += f" extra {sorted(extra)}"
             problems.append(Problem(page, msgid, what))
-    return problems
+    return problems, len(wanted)
 
 
 INTERFACE = {"bookbuild", "booktheme", "sphinx"}
@@ -140,17 +134,29 @@ def _pages(locales: Path, language: str, pot_dir: Path | None) -> list[str]:
     return sorted(n for n in names if n not in INTERFACE)
 
 
+def check_counted(
+    locales: Path, language: str, pot_dir: Path | None, pages: list[str]
+) -> tuple[list[Problem], int, int]:
+    """Return the problems of every catalogue of ``language``.
+
+    Also return how many messages and pages were checked.
+    """
+    folder = locales / language / "LC_MESSAGES"
+    pages = pages or _pages(locales, language, pot_dir)
+    problems, total = [], 0
+    for page in pages:
+        pot = pot_dir / f"{page}.pot" if pot_dir else None
+        found, wanted = check_page(page, folder / f"{page}.po", pot)
+        problems += found
+        total += wanted
+    return problems, total, len(pages)
+
+
 def check(
     locales: Path, language: str, pot_dir: Path | None, pages: list[str]
 ) -> list[Problem]:
     """Return the problems of every catalogue of ``language``."""
-    folder = locales / language / "LC_MESSAGES"
-    pages = pages or _pages(locales, language, pot_dir)
-    problems = []
-    for page in pages:
-        pot = pot_dir / f"{page}.pot" if pot_dir else None
-        problems += check_page(page, folder / f"{page}.po", pot)
-    return problems
+    return check_counted(locales, language, pot_dir, pages)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,23 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locales", type=Path, default=Path("locales"))
     parser.add_argument("--language", default="zh_CN")
     args = parser.parse_args(argv)
-    problems = check(args.locales, args.language, args.pot, args.pages)
+    problems, total, pages = check_counted(
+        args.locales, args.language, args.pot, args.pages
+    )
     for problem in problems:
         print(problem)
-    pages = args.pages or _pages(args.locales, args.language, args.pot)
-    folder = args.locales / args.language / "LC_MESSAGES"
-    total = sum(
-        len(
-            wanted_messages(
-                p, folder / f"{p}.po", args.pot / f"{p}.pot" if args.pot else None
-            )
-        )
-        for p in pages
-    )
     if problems:
         print(f"{len(problems)} of {total} message(s) without a current translation")
         return 1
-    print(f"every message has a current translation ({total} in {len(pages)} pages)")
+    print(f"every message has a current translation ({total} in {pages} pages)")
     return 0
 
 
