@@ -151,9 +151,13 @@ def test_the_switcher_leads_to_the_same_page_in_both_directions(
     page = guarded.new_page()
     log = PageLog()
     log.listen(page)
-    page.goto(site.page_url(chapter))
+    # Wait for the network to settle before each click: a click that leaves
+    # the page earlier aborts the browser's late favicon request, which the
+    # log would count as a failed request.
+    page.goto(site.page_url(chapter), wait_until="networkidle")
     page.get_by_role("link", name="中文").click()
     page.wait_for_url(f"**/zh/{quote(chapter)}.html")
+    page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     page.get_by_role("link", name="English").click()
     page.wait_for_url(re.compile(rf"/book/{re.escape(chapter)}\.html$"))
