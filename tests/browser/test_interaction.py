@@ -102,6 +102,34 @@ TRANSPARENCY_JS = """(img) => {
 }"""
 
 
+# A lazy image that has just scrolled into view may not have started loading:
+# decode() alone can then settle before there is anything to draw, and the
+# screenshot shows the empty box on the dark page. Wait for the load first.
+DRAWN_JS = """async (img) => {
+    if (!img.complete) {
+        await new Promise((loaded, failed) => {
+            img.addEventListener("load", loaded, {once: true});
+            const broken = () => failed(new Error(img.src + " did not load"));
+            img.addEventListener("error", broken, {once: true});
+        });
+    }
+    await img.decode();
+    const frame = () => new Promise((next) => requestAnimationFrame(next));
+    await frame();
+    await frame();
+}"""
+
+
+def _ground_and_contrast(image) -> tuple[float, float]:
+    """The median luminance of a figure as shown, and its darkest ink's contrast."""
+    image.scroll_into_view_if_needed()
+    image.evaluate(DRAWN_JS)
+    shown = _luminance(mpimg.imread(io.BytesIO(image.screenshot()), "png"))
+    ground = float(np.median(shown))
+    ink = float(np.percentile(shown, 0.1))
+    return ground, (ground + 0.05) / (ink + 0.05)
+
+
 def test_the_theme_switch_turns_the_site_dark_and_figures_stay_readable(
     new_context, site
 ):
@@ -140,15 +168,17 @@ def test_the_theme_switch_turns_the_site_dark_and_figures_stay_readable(
             image = images.nth(i)
             src = image.get_attribute("src")
             figures += 1
-            image.scroll_into_view_if_needed()
-            image.evaluate("(img) => img.decode()")  # loaded, even if lazily
-            shown = _luminance(mpimg.imread(io.BytesIO(image.screenshot()), "png"))
+            ground, contrast = _ground_and_contrast(image)
+            if ground < 0.2 or contrast < 4.5:
+                # Seen once in ~10 full runs and never alone: a screenshot of
+                # the empty box on the dark page. Look once more when the page
+                # has settled; a figure that is really dark fails both times.
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(500)
+                ground, contrast = _ground_and_contrast(image)
             transparent = image.evaluate(TRANSPARENCY_JS)
             if transparent:
                 unreadable.append(f"{name}: {src} is {transparent:.1%} transparent")
-            ground = float(np.median(shown))
-            ink = float(np.percentile(shown, 0.1))
-            contrast = (ground + 0.05) / (ink + 0.05)
             if ground < 0.2 or contrast < 4.5:
                 unreadable.append(
                     f"{name}: {src} shows a ground of luminance {ground:.2f} "
