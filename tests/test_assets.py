@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from bookbuild import assets
+from bookbuild import assets, css
+from bookbuild import icon_stylesheet as icons
 from tests.conftest import REPO, Build
 
 # 404.html links to the site's assets by absolute URL, under this prefix
@@ -29,35 +30,35 @@ ICON_CLASS = re.compile(r"^fa-(?!(lg|fw|xs|sm|xl|2xs|2xl|\dx|solid|regular|brand
 
 
 def test_every_icon_file_is_one_svg_path_with_a_view_box():
-    icons = assets.load_icons()
-    assert len(icons) >= 20
-    for name, svg in icons.items():
+    svgs = icons.load_icons()
+    assert len(svgs) >= 20
+    for name, svg in svgs.items():
         assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox=')
         assert "<path" in svg, name
 
 
 def test_stylesheet_covers_the_theme_icons_and_is_deterministic():
-    icons = assets.load_icons()
-    css = assets.stylesheet(icons)
-    assert css == assets.stylesheet(assets.load_icons())
+    svgs = icons.load_icons()
+    generated = icons.stylesheet(svgs)
+    assert generated == icons.stylesheet(icons.load_icons())
     for name in ("bars", "github", "magnifying-glass", "sun", "moon", "rocket"):
-        assert f".fa-{name}{{--bb-icon:var(--bb-icon-{name})}}" in css
-    assert ".fa-pencil-alt{--bb-icon:var(--bb-icon-pencil)}" in css  # an alias
-    assert ".fa-colab{--bb-image:var(--bb-icon-colab)}" in css  # in its colours
-    assert "::before{content:none}" in css  # no font glyph, so no font download
-    assert "Font Awesome 7" not in css
-    assert "woff" not in css
+        assert f".fa-{name}{{--bb-icon:var(--bb-icon-{name})}}" in generated
+    assert ".fa-pencil-alt{--bb-icon:var(--bb-icon-pencil)}" in generated  # an alias
+    assert ".fa-colab{--bb-image:var(--bb-icon-colab)}" in generated  # in its colours
+    assert "::before{content:none}" in generated  # no font glyph, so no font download
+    assert "Font Awesome 7" not in generated
+    assert "woff" not in generated
 
 
 def test_stylesheet_fails_without_an_icon_the_theme_needs():
-    icons = assets.load_icons()
-    del icons["bell"]  # the default admonition icon
+    svgs = icons.load_icons()
+    del svgs["bell"]  # the default admonition icon
     with pytest.raises(ValueError, match="bell"):
-        assets.stylesheet(icons)
+        icons.stylesheet(svgs)
 
 
 def test_svg_url_escapes_what_css_and_urls_need():
-    url = assets.svg_url('<svg viewBox="0 0 1 1"><path d="M0 0h1v1z#"/></svg>')
+    url = icons.svg_url('<svg viewBox="0 0 1 1"><path d="M0 0h1v1z#"/></svg>')
     assert url.startswith('url("data:image/svg+xml,%3Csvg')
     assert '"' not in url[5:-2]
     assert "#" not in url
@@ -86,7 +87,7 @@ def test_unused_theme_scripts_are_removed_and_others_kept():
 
 
 def test_font_awesome_rules_leave_the_theme_stylesheet():
-    css = (
+    sheet = (
         "/*!\n * Bootstrap */\n.btn{color:red}"
         ".fa,.fas{display:inline-block;font-family:var(--_fa-family)}"
         '.fa-bars{--fa:"\\f0c9"}:root{--fa-family-classic:"Font Awesome 7 Free"}'
@@ -97,16 +98,16 @@ def test_font_awesome_rules_leave_the_theme_stylesheet():
         'html{--pst-icon-bell:"\\f0f3"}.x{content:"}"}'
         "/*# sourceMappingURL=x.css.map*/"
     )
-    assert assets.without_font_awesome(css) == (
+    assert css.without_font_awesome(sheet) == (
         "/*!\n * Bootstrap */\n.btn{color:red}"
         "@media (min-width:960px){.switch .fa-lg{aspect-ratio:1/1}}"
-        'html{--pst-icon-bell:"\\f0f3"}.x{content:"}"}'
+        'html{--pst-icon-bell:"\uf0f3"}.x{content:"}"}'  # the same string
     )
 
 
 def test_unused_rules_leave_a_stylesheet_and_used_ones_stay():
-    used = assets.words_in(['<div class="bd-page show" id="top"><a href="#">x</a>'])
-    css = (
+    used = css.words_in(['<div class="bd-page show" id="top"><a href="#">x</a>'])
+    sheet = (
         "/*! licence */\n"
         ".bd-page,.carousel{margin:0}"  # one selector of two is used
         ".carousel-item{display:none}"  # no page has it
@@ -120,13 +121,13 @@ def test_unused_rules_leave_a_stylesheet_and_used_ones_stay():
         "@font-face{font-family:x}@keyframes spin{to{rotate:1turn}}"
         "/*# sourceMappingURL=x.css.map*/"
     )
-    assert assets.without_unused_rules(css, used) == (
+    assert css.without_unused_rules(sheet, used) == (
         "/*! licence */\n"
         ".bd-page{margin:0}"
         "a:hover,.bd-page:focus-visible{color:red}"
         ".bd-page:not(.collapsed)>a{x:y}"
         ".bd-page:is(.one, .two){x:z}"
-        "#top[data-x='.nope']{a:b}"
+        '#top[data-x=".nope"]{a:b}'  # tinycss2 writes strings in double quotes
         ".sm\\:flex{display:flex}"
         "@media (min-width:960px){.show{a:c}}"
         "@font-face{font-family:x}@keyframes spin{to{rotate:1turn}}"
@@ -134,9 +135,9 @@ def test_unused_rules_leave_a_stylesheet_and_used_ones_stay():
 
 
 def test_a_class_that_a_script_adds_keeps_its_rules():
-    used = assets.words_in(['<nav class="menu">', 'el.classList.add("is-open")'])
-    css = ".menu.is-open{display:block}.menu.is-closed{display:none}"
-    assert assets.without_unused_rules(css, used) == ".menu.is-open{display:block}"
+    used = css.words_in(['<nav class="menu">', 'el.classList.add("is-open")'])
+    sheet = ".menu.is-open{display:block}.menu.is-closed{display:none}"
+    assert css.without_unused_rules(sheet, used) == ".menu.is-open{display:block}"
 
 
 # --- in the built book -------------------------------------------------------------
@@ -207,7 +208,7 @@ def test_stylesheets_load_only_files_that_exist(built_book):
             assert target.is_file(), f"{sheet.relative_to(html_dir)} loads {ref}"
             if target.suffix == ".css" and target not in seen:
                 sheets.add(target)
-    assert assets.STYLESHEET in {s.name for s in seen}
+    assert icons.STYLESHEET in {s.name for s in seen}
 
 
 @pytest.mark.build
@@ -263,8 +264,8 @@ def test_optional_scripts_only_on_pages_that_use_them(built_book):
 
 @pytest.mark.build
 def test_icon_stylesheet_covers_every_icon_class_in_the_pages(built_book):
-    css = (built_book.html_dir / "_static" / assets.STYLESHEET).read_text("utf-8")
-    covered = set(re.findall(r"\.(fa-[a-z0-9-]+)\{--bb-(?:icon|image):", css))
+    sheet = (built_book.html_dir / "_static" / icons.STYLESHEET).read_text("utf-8")
+    covered = set(re.findall(r"\.(fa-[a-z0-9-]+)\{--bb-(?:icon|image):", sheet))
     used: dict[str, str] = {}
     for page in all_pages(built_book):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -278,7 +279,7 @@ def test_icon_stylesheet_covers_every_icon_class_in_the_pages(built_book):
         f"icon classes without an SVG in book/_ext/bookbuild/icons/: {missing}"
     )
     for page in all_pages(built_book):
-        assert assets.STYLESHEET in page.read_text(encoding="utf-8"), page.name
+        assert icons.STYLESHEET in page.read_text(encoding="utf-8"), page.name
 
 
 @pytest.mark.build

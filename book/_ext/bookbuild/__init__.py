@@ -29,7 +29,9 @@
   (``html_math_renderer = "mathml"``), so pages need no MathJax.
 * :mod:`bookbuild.assets` makes pages load only what they show: the theme's
   icons as inline SVG instead of Font Awesome, no unused scripts or styles,
-  sized and lazily loaded images (``make bench`` measures the pages).
+  sized and lazily loaded images (``make bench`` measures the pages); the
+  icons' stylesheet is :mod:`bookbuild.icon_stylesheet`, and
+  :mod:`bookbuild.css` trims the theme's stylesheets (on tinycss2's parser).
 * :mod:`bookbuild.bundle` gives every page one stylesheet instead of a
   dozen, so a phone's first paint waits for one request, not three rounds.
 * :mod:`bookbuild.meta` gives every page the description of its front matter

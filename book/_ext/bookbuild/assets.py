@@ -8,20 +8,8 @@ that a chapter loads in a fraction of the bytes and paints sooner on a phone
 the rules in the built HTML).
 
 Icons
-    pydata-sphinx-theme draws its icons with Font Awesome: a 1.5 MB script
-    (``fontawesome.js``, 540 kB compressed), web fonts of 110-115 kB each that
-    an icon class or an admonition title makes the browser fetch, and a third
-    of the theme's stylesheet, for the twenty-odd icons the pages show. The
-    script is dropped from every page, Font Awesome's rules are removed from
-    the theme's stylesheet in the built site (:func:`without_font_awesome`)
-    and its script and fonts are not shipped (:data:`UNUSED_FILES`). The
-    icons are drawn by one small generated stylesheet,
-    ``_static/bookbuild-assets.css`` (:func:`stylesheet`), from the SVG files
-    in ``bookbuild/icons/`` (Font Awesome Free, CC BY 4.0): each as a CSS mask
-    in the text's colour, or, for a coloured logo (an SVG with ``fill`` or
-    ``stroke`` colours of its own), as a background image. To show a new
-    icon, add ``<name>.svg`` (its class is ``fa-<name>``); the tests fail for
-    an icon class in the HTML that no SVG covers.
+    Font Awesome's script (1.5 MB), web fonts and rules are dropped; the
+    icons are drawn by a small generated stylesheet (:mod:`bookbuild.icon_stylesheet`).
 
 Scripts and styles a page does not use
     sphinx-design's tab script and stylesheet only go on pages with its
@@ -49,9 +37,8 @@ Rules no page uses
     paints. Once the pages are written, the theme's stylesheets in the built
     site (:data:`PURGED_STYLESHEETS`, which Sphinx copies anew in every
     build) lose every selector that names a class or id that no page and no
-    script of the site contains (:func:`without_unused_rules`), as PurgeCSS
-    does: classes that scripts add (``show``, ``active``...) appear in the
-    scripts, so their rules stay.
+    script of the site contains, as PurgeCSS does
+    (:func:`bookbuild.css.without_unused_rules`, on tinycss2's parser).
 
 Images
     Every content image gets ``width``/``height`` (from the notebook output's
@@ -66,102 +53,19 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Set
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.images import get_image_size
 
+from bookbuild.css import without_font_awesome, without_unused_rules, words_in
 from bookbuild.folders import build_folder, suffix
-
-ICON_DIR = Path(__file__).with_name("icons")
-STYLESHEET = "bookbuild-assets.css"
-
-ALIASES = {"pencil-alt": "pencil"}
-"""Icon classes the theme uses that Font Awesome names differently today."""
-
-STYLE_CLASSES = ("fa", "fas", "far", "fab", "fa-solid", "fa-regular", "fa-brands")
-"""Font Awesome's style classes: each draws a font glyph in ``::before``."""
-
-THEME_ICON_VARIABLES = (
-    "angle-left",
-    "angle-right",
-    "bell",
-    "check-circle",
-    "download",
-    "exclamation-circle",
-    "exclamation-triangle",
-    "external-link",
-    "github",
-    "gitlab",
-    "info-circle",
-    "lightbulb",
-    "pencil",
-    "search-minus",
-    "share",
-    "times-circle",
-)
-"""pydata-sphinx-theme's ``--pst-icon-*`` glyph variables (emptied here)."""
-
-ADMONITION_ICONS = {
-    "": "bell",  # an admonition without a known type, e.g. an exercise
-    "attention": "circle-exclamation",
-    "caution": "triangle-exclamation",
-    "warning": "triangle-exclamation",
-    "danger": "triangle-exclamation",
-    "error": "circle-xmark",
-    "hint": "lightbulb",
-    "tip": "lightbulb",
-    "important": "circle-exclamation",
-    "note": "circle-info",
-    "seealso": "share",
-    "admonition-todo": "pencil",
-    "exercise": "pencil",  # sphinx-exercise's choice
-}
-"""The icon pydata-sphinx-theme shows in the title of each kind of admonition."""
-
-PSEUDO_ICONS = {
-    # the theme's other font icons: links out of the navigation, breadcrumbs,
-    # "hide search matches", download links, version notes, repository links
-    ".nav-link.nav-external::after": "up-right-from-square",
-    "nav.bd-links li>a.reference.external::after": "up-right-from-square",
-    "ul.bd-breadcrumbs li.breadcrumb-item:not(.breadcrumb-home)::before": (
-        "angle-right"
-    ),
-    "div#searchbox p.highlight-link a::before": "magnifying-glass-minus",
-    "a.reference.download::before": "download",
-    "span.versionmodified::before": "circle-exclamation",
-    "a.github::before": "github",
-}
-"""Pseudo-elements (the theme's own selectors) that show a font icon, and the icon."""
-
-SVG_RULES = {
-    # the current mode's icon is shown "inline", where a box needs inline-block
-    ",".join(
-        f"html[data-mode={m}] .theme-switch-button .theme-switch[data-mode={m}]"
-        for m in ("auto", "dark", "light")
-    ): "display:inline-block",
-    # sphinx-book-theme: ".bd-header-article .btn svg"
-    ".bd-header-article .btn {icon}": "width:1.3rem",
-    # pydata-sphinx-theme: ".search-button-field>:not(svg)" hides all but the icon
-    ".search-button-field>{icon}": "display:inline-block",
-    "#pst-search-dialog[open] form.bd-search {icon}": (
-        "font-size:var(--pst-font-size-icon)"
-    ),
-    "ul.navbar-icon-links {icon}": (
-        "font-size:var(--pst-font-size-icon);vertical-align:middle"
-    ),
-    # rules for the font's <i> that never matched the <svg> (which had lost
-    # the style class and was no <i>): the <svg>'s look is kept
-    ".prev-next-area {icon}": "font-size:1em",
-    ".bd-search {icon}.fa-magnifying-glass": "position:static",
-}
-"""The themes' rules for the ``<svg>`` of an icon, as rules for its element."""
+from bookbuild.icon_stylesheet import STYLESHEET, load_icons, stylesheet
 
 EAGER_TEXT_CHARS = 600
 """An image with less text than this before it may be on a phone's first screen."""
@@ -175,9 +79,6 @@ INLINED_SCRIPTS = frozenset({"documentation_options.js"})
 THEME_STYLESHEET = "styles/theme.css"
 IMPORTED_STYLESHEET = "basic.css"
 """pydata-sphinx-theme's first stylesheet ``@import``s Sphinx's: it is preloaded."""
-
-NO_ICON = "linear-gradient(#0000,#0000)"
-"""The mask of an icon class no SVG covers: nothing shows (the tests catch it)."""
 
 THEME_SCRIPT = re.compile(
     r'[ \t]*<script\b[^>]*\bsrc="(?P<src>[^"]*)"[^>]*>\s*</script>\n?'
@@ -207,115 +108,6 @@ def is_website(app: Sphinx) -> bool:
     its own plain theme: none of the web theme's files are there to trim.
     """
     return app.builder.name in {"html", "dirhtml"}
-
-
-def load_icons(folder: Path = ICON_DIR) -> dict[str, str]:
-    """Return every ``<name>.svg`` of ``folder`` by name, on one line each."""
-    return {
-        path.stem: " ".join(path.read_text(encoding="utf-8").split())
-        for path in sorted(folder.glob("*.svg"))
-    }
-
-
-def is_coloured(svg: str) -> bool:
-    """Whether the SVG paints with its own colours (a logo) rather than the text's."""
-    return bool(re.search(r'\b(fill|stroke)="#', svg))
-
-
-def svg_url(svg: str) -> str:
-    """Return a CSS ``url()`` of the SVG as a data URI (percent-encoded as needed)."""
-    data = quote(svg.replace('"', "'"), safe=" /:=',.-;()")
-    return f'url("data:image/svg+xml,{data}")'
-
-
-def icon_class_names(icons: Iterable[str]) -> list[str]:
-    """Every icon class the stylesheet covers, aliases included (``fa-...``)."""
-    names = set(icons)
-    names |= {alias for alias, name in ALIASES.items() if name in names}
-    return sorted(f"fa-{name}" for name in names)
-
-
-def stylesheet(icons: Mapping[str, str]) -> str:
-    """Return the CSS that draws every icon of ``icons`` instead of Font Awesome.
-
-    The same icons give the same bytes (the build stays reproducible).
-    """
-    missing = sorted(
-        {*ADMONITION_ICONS.values(), *PSEUDO_ICONS.values(), *ALIASES.values()}
-        - set(icons)
-    )
-    if missing:
-        raise ValueError(f"no SVG in {ICON_DIR} for the icons {missing}")
-    coloured = sorted(n for n, svg in icons.items() if is_coloured(svg))
-    style_classes = ",".join(f".{c}" for c in STYLE_CLASSES)
-    # an icon element: one of Font Awesome's style classes, or a coloured icon
-    icon = f":is({','.join([style_classes, *(f'.fa-{n}' for n in coloured)])})"
-    out = [
-        "/* Generated by bookbuild.assets: the theme's icons as inline SVG instead",
-        "   of Font Awesome's script and web fonts. Icons: Font Awesome Free",
-        "   (https://fontawesome.com, CC BY 4.0), and the book's own. */",
-        ":root{"
-        + "".join(f"--bb-icon-{n}:{svg_url(svg)};" for n, svg in icons.items())
-        + "".join(f'--pst-icon-{v}:"";' for v in THEME_ICON_VARIABLES)
-        + '--pst-breadcrumb-divider:"";}',
-        # no font glyphs: the browser then never downloads the icon fonts (an
-        # empty text in the font is enough to make Chromium fetch it)
-        f":is({style_classes})::before{{content:none}}",
-        # an icon element: a box of the text's height (as Font Awesome's
-        # <svg>), drawn by a mask in the text's colour or by its own image
-        f"{icon}{{display:inline-block;font-family:inherit;height:1em;"
-        "width:var(--fa-width,1.25em);"
-        "vertical-align:-.125em;"
-        f"-webkit-mask:var(--bb-icon,{NO_ICON}) center/contain no-repeat;"
-        f"mask:var(--bb-icon,{NO_ICON}) center/contain no-repeat;"
-        "background:var(--bb-image,currentColor) center/contain no-repeat}",
-        # Font Awesome's size classes that the theme uses
-        f"{icon}.fa-lg{{font-size:1.25em;vertical-align:-.2em}}",
-        f"{icon}.fa-fw{{--fa-width:1.25em}}",
-    ]
-    for name in coloured:
-        out.append(f".fa-{name}{{display:inline-block;-webkit-mask:none;mask:none}}")
-    for class_name in icon_class_names(icons):
-        name = _icon_of(class_name)
-        variable = "--bb-image" if name in coloured else "--bb-icon"
-        out.append(f".{class_name}{{{variable}:var(--bb-icon-{name})}}")
-    # the themes' rules for the <svg> that fontawesome.js drew, for our boxes
-    for selector, declarations in SVG_RULES.items():
-        out.append(f"{selector.format(icon=icon)}{{{declarations}}}")
-    # pseudo-elements the theme draws with the font
-    out.append(
-        ".admonition>.admonition-title::after,div.admonition>.admonition-title::after"
-        # a glyph 1em high, centred in the title's line as the font's was
-        '{content:"";font-family:inherit;box-sizing:content-box;height:1em;'
-        "padding:calc((1lh - 1em)/2) 0;background-color:currentColor;"
-        "-webkit-mask:var(--bb-admonition-icon) center/contain no-repeat content-box;"
-        "mask:var(--bb-admonition-icon) center/contain no-repeat content-box}"
-    )
-    for kind, name in ADMONITION_ICONS.items():
-        selector = f".{kind}" if kind else ""
-        out.append(
-            f".admonition{selector}>.admonition-title,"
-            f"div.admonition{selector}>.admonition-title"
-            f"{{--bb-admonition-icon:var(--bb-icon-{name})}}"
-        )
-    # sphinx-exercise sets the glyph of exercises with its own selector
-    out.append('div.exercise p.admonition-title::after{content:""}')
-    for selector, name in PSEUDO_ICONS.items():
-        out.append(
-            f'{selector}{{content:"";font-family:inherit;display:inline-block;'
-            "width:1em;height:1em;"
-            "vertical-align:-.125em;background-color:currentColor;"
-            f"-webkit-mask:var(--bb-icon-{name}) center/contain no-repeat;"
-            f"mask:var(--bb-icon-{name}) center/contain no-repeat}}"
-        )
-    # images keep their aspect ratio when CSS narrows them (width/height are set)
-    out.append("img[width][height]{height:auto}")
-    return "\n".join(out) + "\n"
-
-
-def _icon_of(class_name: str) -> str:
-    name = class_name.removeprefix("fa-")
-    return ALIASES.get(name, name)
 
 
 def static_folder(app: Sphinx) -> Path:
@@ -355,89 +147,6 @@ UNUSED_FILES = (
 )
 """Font Awesome's files in ``_static``, which no page loads any more."""
 
-FA_CLASS = re.compile(r"^(fa|fas|far|fab|fa-[a-z0-9-]+|svg-inline--fa)$")
-
-
-def css_rules(css: str) -> list[tuple[str, str]]:
-    """Split a stylesheet into its top-level rules: ``(prelude, block)`` pairs.
-
-    ``block`` is the text between the rule's braces (``""`` for a statement
-    such as ``@import ...;``); comments come through as rules with an empty
-    block and the comment as prelude. Strings and comments may hold braces.
-    """
-    rules: list[tuple[str, str]] = []
-    depth, start, prelude_end, i, n = 0, 0, 0, 0, len(css)
-    while i < n:
-        char = css[i]
-        if css.startswith("/*", i):
-            end = css.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            if depth == 0 and not css[start:i].strip():
-                rules.append((css[i:end], ""))
-                start = end
-            i = end
-            continue
-        if char in "\"'":
-            i += 1
-            while i < n and css[i] != char:
-                i += 2 if css[i] == "\\" else 1
-        elif char == "{":
-            if depth == 0:
-                prelude_end = i
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                rules.append((css[start:prelude_end].strip(), css[prelude_end + 1 : i]))
-                start = i + 1
-        elif char == ";" and depth == 0:
-            rules.append((css[start : i + 1].strip(), ""))
-            start = i + 1
-        i += 1
-    return rules
-
-
-def _is_font_awesome(prelude: str, block: str) -> bool:
-    """Whether a style rule only styles Font Awesome's classes or variables."""
-    if prelude.startswith("@"):
-        return (prelude.startswith("@font-face") and "Font Awesome" in block) or (
-            prelude.startswith("@keyframes fa-")
-        )
-    if prelude.startswith("/*"):
-        return "Font Awesome" in prelude
-    selectors = [sel.strip() for sel in prelude.split(",")]
-    if all(sel in {":root", ":host"} for sel in selectors):
-        names = re.findall(r"(--[\w-]+)\s*:", block)
-        return bool(names) and all(name.startswith("--fa") for name in names)
-    classes = re.findall(r"\.([\w-]+)", prelude)
-    return bool(classes) and all(FA_CLASS.match(c) for c in classes)
-
-
-def without_font_awesome(css: str) -> str:
-    """Return the stylesheet without its Font Awesome rules (nested ones too).
-
-    A rule goes when every class it names is one of Font Awesome's; so do its
-    ``@font-face`` and ``@keyframes fa-*`` rules, ``:root`` blocks of ``--fa``
-    variables, and at-rules left empty. The theme's own rules that mention an
-    icon class among others stay. The result maps no longer to the theme's
-    source map, so its link is dropped.
-    """
-    out = []
-    for prelude, block in css_rules(css):
-        if prelude.startswith("/*# sourceMappingURL"):
-            continue
-        if _is_font_awesome(prelude, block):
-            continue
-        if prelude.startswith(("@media", "@supports")):
-            block = without_font_awesome(block)
-            if not block.strip():
-                continue
-        if prelude.startswith("/*") or prelude.endswith(";"):
-            out.append(prelude + ("\n" if prelude.startswith("/*") else ""))
-        else:
-            out.append(f"{prelude}{{{block}}}")
-    return "".join(out)
-
 
 def _write_theme_stylesheet(app: Sphinx, folder: Path) -> None:
     """Put the theme's stylesheet without Font Awesome in ``folder``.
@@ -473,113 +182,6 @@ PURGED_STYLESHEETS = (
 """Stylesheets (in ``_static``) that lose the rules no page uses. Only files that
 Sphinx copies over in every build (the themes'): an extension's file that it
 copies only when missing would otherwise keep the rules of an older build."""
-
-GROUPING_RULES = ("@media", "@supports", "@container", "@layer")
-_WORD = re.compile(r"[A-Za-z0-9_-]+")
-_SELECTOR_NAME = re.compile(r"[.#](-?[_a-zA-Z][\w-]*)")
-_FUNCTIONAL_PSEUDO = re.compile(r":{1,2}[\w-]+\(")
-
-
-def words_in(texts: Iterable[str]) -> set[str]:
-    """Every word (run of letters, digits, ``_`` and ``-``) in ``texts``."""
-    words: set[str] = set()
-    for text in texts:
-        words.update(_WORD.findall(text))
-    return words
-
-
-def split_selectors(prelude: str) -> list[str]:
-    """Split a selector list at its top-level commas (not those in ``:is(a, b)``)."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(prelude):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(prelude[start:i].strip())
-            start = i + 1
-    parts.append(prelude[start:].strip())
-    return parts
-
-
-def _skip_group(text: str, i: int, opening: str, closing: str) -> int:
-    """Index after the group that starts (already opened) before ``i``."""
-    depth = 1
-    while i < len(text) and depth:
-        depth += {opening: 1, closing: -1}.get(text[i], 0)
-        i += 1
-    return i
-
-
-def required_names(selector: str) -> set[str]:
-    """Return the classes and ids an element needs for ``selector`` to match.
-
-    Names inside attribute selectors and functional pseudo-classes
-    (``:not(.x)``, ``:is(.a, .b)``, ``:has(.y)``) are not required.
-
-    >>> sorted(required_names(".bd-sidebar:not(.hidden) > a#top[href$='.x']"))
-    ['bd-sidebar', 'top']
-    """
-    kept, i = [], 0
-    while i < len(selector):
-        if selector[i] == "[":
-            i = _skip_group(selector, i + 1, "[", "]")
-        elif match := _FUNCTIONAL_PSEUDO.match(selector, i):
-            i = _skip_group(selector, match.end(), "(", ")")
-        else:
-            kept.append(selector[i])
-            i += 1
-    return set(_SELECTOR_NAME.findall("".join(kept)))
-
-
-def may_match(selector: str, used: Set[str]) -> bool:
-    r"""Whether ``selector`` can match: every class and id it requires is ``used``.
-
-    A selector with escaped characters (``.sm\:flex``) is kept.
-    """
-    return "\\" in selector or required_names(selector) <= used
-
-
-def without_unused_rules(css: str, used: Set[str]) -> str:
-    """Return the stylesheet without the selectors that name an unused class or id.
-
-    Parameters
-    ----------
-    css
-        The stylesheet.
-    used
-        The words of the site's pages and scripts (:func:`words_in`).
-
-    A selector goes when a class or id it requires is not in ``used``; a rule
-    goes with its last selector, and ``@media``-like blocks when emptied.
-    Other at-rules (``@font-face``, ``@keyframes``...), comments and
-    element-only selectors stay; the source-map comment goes (it no longer
-    maps).
-
-    Examples
-    --------
-    >>> without_unused_rules(".a,.b{color:red}.c{color:blue}", {"a"})
-    '.a{color:red}'
-    """
-    out = []
-    for prelude, block in css_rules(css):
-        if prelude.startswith("/*# sourceMappingURL"):
-            continue
-        if prelude.startswith("/*") or prelude.endswith(";"):
-            out.append(prelude + ("\n" if prelude.startswith("/*") else ""))
-            continue
-        if prelude.startswith("@"):
-            if prelude.startswith(GROUPING_RULES):
-                block = without_unused_rules(block, used)
-                if not block.strip():
-                    continue
-            out.append(f"{prelude}{{{block}}}")
-            continue
-        kept = [sel for sel in split_selectors(prelude) if may_match(sel, used)]
-        if kept:
-            out.append(f"{','.join(kept)}{{{block}}}")
-    return "".join(out)
 
 
 def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
