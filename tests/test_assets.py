@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -333,3 +334,31 @@ def test_colour_mode_is_resolved_before_the_first_paint(built_book):
         soup = BeautifulSoup(built_book.html(docname), "html.parser")
         inline = [s.string or "" for s in soup.head.find_all("script", src=False)]
         assert any("prefers-color-scheme" in s for s in inline), docname
+
+
+def test_the_purge_is_redone_only_when_the_site_uses_other_names(tmp_path, monkeypatch):
+    site, doctrees = tmp_path / "html", tmp_path / "doctrees"
+    (site / "_static").mkdir(parents=True)
+    app = SimpleNamespace(
+        outdir=site, doctreedir=doctrees, builder=SimpleNamespace(name="html")
+    )
+    theme = ".a{x:y}.b{x:z}"
+    purges = []
+    real = assets.without_unused_rules
+    monkeypatch.setattr(
+        assets, "without_unused_rules", lambda *a: purges.append(1) or real(*a)
+    )
+
+    def build(page: str) -> str:
+        (site / "page.html").write_text(page, encoding="utf-8")
+        (site / "_static" / "basic.css").write_text(
+            theme, encoding="utf-8"
+        )  # copied anew
+        assets._purge_stylesheets(app, None)
+        return (site / "_static" / "basic.css").read_text(encoding="utf-8")
+
+    assert build('<p class="a">Some prose.</p>') == ".a{x:y}"
+    assert build('<p class="a">Some new prose, other words.</p>') == ".a{x:y}"
+    assert len(purges) == 1  # the prose edit looked the result up
+    assert build('<p class="a">Prose.</p><p class="b">b</p>') == ".a{x:y}.b{x:z}"
+    assert len(purges) == 2

@@ -53,7 +53,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Callable, Set
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,12 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.images import get_image_size
 
-from bookbuild.css import without_font_awesome, without_unused_rules, words_in
+from bookbuild.css import (
+    mentioned,
+    without_font_awesome,
+    without_unused_rules,
+    words_in,
+)
 from bookbuild.folders import build_folder, suffix
 from bookbuild.icon_stylesheet import STYLESHEET, load_icons, stylesheet
 
@@ -194,30 +199,24 @@ def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         for path in sorted(outdir.rglob("*"))
         if path.suffix in {".html", ".js"} and path.is_file()
     ]
-    site = hashlib.sha256()
-    for path in site_files:
-        site.update(path.read_bytes())
-    site_key = site.hexdigest()
-    used: Set[str] | None = None  # the site's words, read only when needed
-    # Sphinx copies these files anew in every build: keep the results, so a
-    # rebuild that changed no page only looks them up.
+    used = words_in(p.read_text("utf-8", errors="replace") for p in site_files)
+    # Sphinx copies these files anew in every build: keep the results, keyed on
+    # the stylesheet and the names it mentions that the site uses, so that a
+    # rebuild that changed no such name (a prose edit) only looks them up.
     cache = Path(app.doctreedir) / "bookbuild-purged-css"
     cache.mkdir(parents=True, exist_ok=True)
     for name in PURGED_STYLESHEETS:
         path = outdir / "_static" / name
         if not path.is_file():
             continue
-        css = path.read_bytes()
-        key = hashlib.sha256(css + site_key.encode()).hexdigest()
+        css = path.read_text(encoding="utf-8")
+        relevant = "\n".join(sorted(mentioned(css) & used))
+        key = hashlib.sha256(f"{css}\0{relevant}".encode()).hexdigest()
         cached = cache / f"{key[:32]}.{path.name}"
         if not cached.is_file():
             for old in cache.glob(f"*.{path.name}"):
                 old.unlink()
-            if used is None:
-                texts = (p.read_text("utf-8", errors="replace") for p in site_files)
-                used = words_in(texts)
-            purged = without_unused_rules(css.decode("utf-8"), used)
-            cached.write_text(purged, encoding="utf-8")
+            cached.write_text(without_unused_rules(css, used), encoding="utf-8")
         path.write_bytes(cached.read_bytes())
 
 
