@@ -113,14 +113,16 @@ def _is_font_awesome(rule: Any) -> bool:
     """Whether a whole rule is Font Awesome's (its fonts, animations, variables)."""
     if rule.type == "comment":
         return "Font Awesome" in rule.value
-    text = tinycss2.serialize(rule.content or [])
     if rule.type == "at-rule":
         prelude = tinycss2.serialize(rule.prelude).strip()
-        return (rule.lower_at_keyword == "font-face" and "Font Awesome" in text) or (
-            rule.lower_at_keyword == "keyframes" and prelude.startswith("fa-")
+        if rule.lower_at_keyword == "keyframes":
+            return prelude.startswith("fa-")
+        return rule.lower_at_keyword == "font-face" and "Font Awesome" in (
+            tinycss2.serialize(rule.content or [])
         )
     scopes = {tinycss2.serialize(sel).strip() for sel in selectors(rule.prelude)}
     if scopes <= {":root", ":host"}:
+        text = tinycss2.serialize(rule.content)
         variables = re.findall(r"(--[\w-]+)\s*:", text)
         return bool(variables) and all(v.startswith("--fa") for v in variables)
     return False
