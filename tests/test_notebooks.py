@@ -20,15 +20,14 @@ from bs4 import BeautifulSoup
 from IPython.core.inputtransformer2 import TransformerManager
 from sphinx.directives.code import LiteralIncludeReader
 
-from bookbuild.notebooks import (
+from bookbuild.myst_syntax import find_myst, md_parser
+from bookbuild.notebook_converter import myst_to_notebook
+from bookbuild.notebook_parts import (
     GLUE_STAND_IN,
     Book,
     NotebookConversionError,
-    _parser,
     colab_url,
-    find_myst,
     install_cell_source,
-    myst_to_notebook,
     notebook_bytes,
 )
 from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO, git, run_sphinx
@@ -246,7 +245,7 @@ def literalincludes() -> list[tuple[str, str]]:
     found = []
     for path in sorted((REPO / "book").glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        for token in _parser(Book().myst_extensions).parse(text):
+        for token in md_parser(Book().myst_extensions).parse(text):
             if token.type == "fence" and token.info.startswith("{literalinclude}"):
                 block = f"```{token.info}\n{token.content}```\n"
                 found.append((path.name, block))
@@ -266,7 +265,7 @@ def test_every_listing_of_the_book_prints_what_its_page_shows(chapter, directive
     with contextlib.redirect_stdout(printed):
         exec(code, {})
     # What Sphinx's literalinclude puts on the page, from the same options.
-    token = _parser(Book().myst_extensions).parse(directive)[0]
+    token = md_parser(Book().myst_extensions).parse(directive)[0]
     options = {}
     for line in token.content.splitlines():
         key, _, value = line.lstrip(":").partition(": ")

@@ -17,15 +17,15 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from myst_nb.core.variables import format_plain_text
 
-from bookbuild.notebooks import (
+from bookbuild.myst_roles import escape_markdown
+from bookbuild.myst_syntax import message_id
+from bookbuild.notebook_converter import myst_to_notebook
+from bookbuild.notebook_parts import (
     GLUE_STAND_IN,
     Book,
-    _escape,
     colab_url,
     install_cell_source,
     language_cell_source,
-    message_id,
-    myst_to_notebook,
     notebook_bytes,
 )
 from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO
@@ -291,7 +291,7 @@ def pasted_values(build, docname: str) -> list[tuple[str, str, bool]]:
             number = False
         else:
             number = True
-        pasted.append((role[0], _escape(format_plain_text(plain, fmt)), number))
+        pasted.append((role[0], escape_markdown(format_plain_text(plain, fmt)), number))
     return pasted
 
 
