@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MYSTNB_PAGES, run_sphinx, sphinx_command
+from tests.conftest import MYSTNB_PAGES, git, run_sphinx, sphinx_command
 
 pytestmark = pytest.mark.build
 
@@ -180,3 +180,40 @@ def test_two_builds_of_one_folder_take_turns(book_copy):
     assert builds["second"].returncode == 0, builds["second"].log[-3000:]
     assert "another build of" in builds["second"].log
     assert NEW_TEXT in builds["second"].html(CHAPTER)
+
+
+EXTRA_PAGE = """\
+---
+description: "A page that the test deletes again."
+orphan: true
+---
+
+# An extra page
+
+The words of a page that a contributor deleted.
+"""
+
+
+def test_a_deleted_page_leaves_nothing_in_the_site(book_copy):
+    source = book_copy / "book" / "extra-page.md"
+    source.write_text(EXTRA_PAGE, encoding="utf-8")
+    # Committed, so that the page gets a copy of its source (the theme shows
+    # no source of a file git does not track), as a real page does.
+    git(book_copy, "init", "-q")
+    git(book_copy, "add", "-A")
+    commit = ["-c", "user.name=test", "-c", "user.email=test@localhost"]
+    git(book_copy, *commit, "commit", "-q", "-m", "The book and an extra page")
+    first = run_sphinx(book_copy, book_copy / "_build")
+    assert first.returncode == 0, first.log[-3000:]
+    site = first.html_dir
+    written = [site / "extra-page.html", site / "_sources" / "extra-page.md"]
+    assert all(path.is_file() for path in written)
+
+    # The build that sees the source gone is killed while it writes.
+    source.unlink()
+    _stop_at(book_copy, "writing", signal.SIGKILL)
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode == 0, build.log[-3000:]
+    assert [path for path in written if path.exists()] == []
+    assert "extra-page" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "extra-page" not in (site / "searchindex.js").read_text(encoding="utf-8")

@@ -20,11 +20,19 @@ next build would keep that HTML for good. Three rules close the gaps:
   ``reports/`` beside the site (``_build/reports``) when the build ends, and
   the reports of an earlier build are removed when the next one starts, so a
   fixed error leaves nothing behind.
+* **A removed page leaves no page behind.** Sphinx forgets a page whose
+  source is deleted but leaves its HTML and its copied source in the site,
+  where they would be published. The pages of the last finished build are
+  listed next to the doctrees (``bookbuild-pages.json``); a finished build
+  deletes the output of every page listed there that is no longer a source,
+  also when the build that first saw it gone was stopped. (The notebooks keep
+  a manifest of their own.)
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from pathlib import Path
@@ -41,6 +49,7 @@ LOGGER = logging.getLogger(__name__)
 
 MARKER = "bookbuild-unfinished"
 LOCK = "bookbuild.lock"
+PAGES = "bookbuild-pages.json"
 REPORTS = "reports"
 
 # The open lock file: the lock lasts as long as the build process.
@@ -103,7 +112,28 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         shutil.move(str(published), str(kept))
         LOGGER.info("bookbuild: tracebacks of failed cells are in %s", kept)
     if exception is None:
+        _remove_pages_without_source(app)
         (Path(app.doctreedir) / MARKER).unlink(missing_ok=True)
+
+
+def _remove_pages_without_source(app: Sphinx) -> None:
+    if app.builder.name != "html":
+        return
+    record = Path(app.doctreedir) / PAGES
+    try:
+        before = set(json.loads(record.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        before = set()
+    now = set(app.env.found_docs)
+    site = Path(app.outdir)
+    for docname in sorted(before - now):
+        page = site / f"{docname}{app.builder.out_suffix}"
+        sources = (site / "_sources").glob(f"{docname}.*")
+        for path in (page, *sources):
+            if path.is_file():
+                path.unlink()
+                LOGGER.info("bookbuild: removed %s (its source is gone)", path)
+    record.write_text(json.dumps(sorted(now), indent=0), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> None:
