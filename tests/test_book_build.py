@@ -243,7 +243,7 @@ def test_a_raw_html_image_without_alt_text_fails_the_build(book_copy):
 PYTHON_EXPONENT = re.compile(r"\b\d+(\.\d+)?e[-+]?\d+\b")
 
 
-@pytest.mark.parametrize("docname", [c for c in CHAPTERS if c != "api"])
+@pytest.mark.parametrize("docname", [c for c in CHAPTERS if not c.startswith("api")])
 def test_prose_writes_powers_of_ten_as_a_textbook_does(built_book, docname):
     # (The API reference quotes Python: its signatures may say 1e-06.)
     page = soup(built_book, docname).select_one("article")

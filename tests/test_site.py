@@ -15,7 +15,7 @@ from tests.conftest import REPO, git
 pytestmark = pytest.mark.build
 
 PAGES = sorted(p.stem for p in (REPO / "book").glob("*.md"))
-CHAPTERS = [page for page in PAGES if page not in {"index", "api"}]
+CHAPTERS = [page for page in PAGES if page != "index" and not page.startswith("api")]
 
 
 def page(built_book, docname: str) -> BeautifulSoup:

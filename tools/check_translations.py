@@ -36,9 +36,10 @@ MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.DOTALL)
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 TARGET = re.compile(r"<([^<>]+)>\s*$")
 
-# The API page's docstrings may stay English: only the messages of the page's
-# own text (book/api.md) must be translated there.
-DOCSTRING_PAGES = {"api": Path("book/api.md")}
+# The API pages' docstrings may stay English: only the messages of a page's
+# own text (book/api*.md) must be translated there.
+BOOK = Path(__file__).resolve().parents[1] / "book"
+DOCSTRING_PAGES = {path.stem: path for path in sorted(BOOK.glob("api*.md"))}
 
 
 @dataclass(frozen=True)
