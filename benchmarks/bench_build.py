@@ -18,7 +18,8 @@ from the cache ("Using cached notebook"):
 * code-cell edit: a comment added to one code cell of one chapter;
 * one-module edit: a comment added to ``code/nnbasics/plotting/black_box.py``
   (only the black-box chapter imports it: 1 executed);
-* extension edit: a comment added to the book's Sphinx extension (0 executed);
+* extension edit: a comment added to the book's Sphinx extension (0 executed,
+  every page written again: bookbuild.freshness);
 * package edit: a comment added to ``code/nnbasics/__init__.py``, which every
   chapter imports (all executed).
 

@@ -217,3 +217,34 @@ def test_a_deleted_page_leaves_nothing_in_the_site(book_copy):
     assert [path for path in written if path.exists()] == []
     assert "extra-page" not in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "extra-page" not in (site / "searchindex.js").read_text(encoding="utf-8")
+
+
+# Appended to the copy's extension: a page context hook that adds a tag.
+EXTENSION_EDIT = """
+
+_setup_before_the_edit = setup
+
+
+def setup(app):
+    def probe(app, pagename, templatename, context, doctree):
+        context["metatags"] = context.get("metatags", "") + PROBE_TAG
+
+    app.connect("html-page-context", probe)
+    return _setup_before_the_edit(app)
+
+
+PROBE_TAG = '<meta name="bookbuild-probe" content="the edited extension">'
+"""
+
+
+def test_an_edit_to_the_extension_writes_every_page_again(book_copy):
+    first = run_sphinx(book_copy, book_copy / "_build")
+    assert first.returncode == 0, first.log[-3000:]
+    extension = book_copy / "book" / "_ext" / "bookbuild" / "__init__.py"
+    extension.write_text(extension.read_text(encoding="utf-8") + EXTENSION_EDIT)
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode == 0, build.log[-3000:]
+    pages = sorted(p.stem for p in (book_copy / "book").glob("*.md"))
+    stale = [p for p in pages if "bookbuild-probe" not in build.html(p)]
+    assert stale == [], "pages written by the extension before its edit"
+    assert build.executed() == [], "an extension edit executes nothing"

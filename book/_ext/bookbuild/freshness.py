@@ -27,11 +27,18 @@ next build would keep that HTML for good. Three rules close the gaps:
   deletes the output of every page listed there that is no longer a source,
   also when the build that first saw it gone was stopped. (The notebooks keep
   a manifest of their own.)
+* **A change to this extension writes every page again.** Sphinx does not
+  know the code of a local extension, and after an edit to ``bookbuild`` it
+  would keep every page as the old code wrote it. A digest of the
+  extension's files is a configuration value that only the HTML output
+  depends on (``bookbuild_code_digest``): a new digest makes Sphinx write every
+  page, without reading or executing any again.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -136,8 +143,19 @@ def _remove_pages_without_source(app: Sphinx) -> None:
     record.write_text(json.dumps(sorted(now), indent=0), encoding="utf-8")
 
 
+def code_digest(folder: Path = Path(__file__).parent) -> str:
+    """Return a digest of every file of the extension (its code and vendored files)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def setup(app: Sphinx) -> None:
     """Lock the build folder, mark the build unfinished until it ends."""
+    app.add_config_value("bookbuild_code_digest", code_digest(), "html", str)
     app.connect("config-inited", _start, priority=100)
     app.connect("env-get-outdated", _everything_if_unfinished)
     # Before bookbuild.reproducible looks for build paths in the site.
