@@ -20,7 +20,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Route,
+)
 
 PREFIX = "/book/"
 
@@ -277,6 +284,34 @@ MATHS_JS = """
 # the experimental ones too (label-content-name-mismatch is one); hidden-content
 # is left out: it only ever asks for a manual review, never reports a violation,
 # and is the slowest rule on long pages.
+# A lazy image that has just scrolled into view may not have started loading:
+# decode() alone can then settle before there is anything to draw, and the
+# screenshot shows the empty box on the dark page. Wait for the load first.
+DRAWN_JS = """async (img) => {
+    if (!img.complete) {
+        await new Promise((loaded, failed) => {
+            img.addEventListener("load", loaded, {once: true});
+            const broken = () => failed(new Error(img.src + " did not load"));
+            img.addEventListener("error", broken, {once: true});
+        });
+    }
+    await img.decode();
+    const frame = () => new Promise((next) => requestAnimationFrame(next));
+    await frame();
+    await frame();
+}"""
+
+
+def wait_until_drawn(image: Locator) -> None:
+    """Scroll ``image`` into view and wait until it is loaded, decoded and painted.
+
+    Call it before photographing an image: ``loading="lazy"`` images start
+    loading only when they come near the screen.
+    """
+    image.scroll_into_view_if_needed()
+    image.evaluate(DRAWN_JS)
+
+
 AXE_JS = """
 async (context) => {
   const experimental = axe.getRules(["experimental"]).map((rule) => rule.ruleId);

@@ -20,6 +20,7 @@ from tests.browser.harness import (
     parse_css_rgb,
     relative_luminance,
     run_axe,
+    wait_until_drawn,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -102,28 +103,9 @@ TRANSPARENCY_JS = """(img) => {
 }"""
 
 
-# A lazy image that has just scrolled into view may not have started loading:
-# decode() alone can then settle before there is anything to draw, and the
-# screenshot shows the empty box on the dark page. Wait for the load first.
-DRAWN_JS = """async (img) => {
-    if (!img.complete) {
-        await new Promise((loaded, failed) => {
-            img.addEventListener("load", loaded, {once: true});
-            const broken = () => failed(new Error(img.src + " did not load"));
-            img.addEventListener("error", broken, {once: true});
-        });
-    }
-    await img.decode();
-    const frame = () => new Promise((next) => requestAnimationFrame(next));
-    await frame();
-    await frame();
-}"""
-
-
 def _ground_and_contrast(image) -> tuple[float, float]:
     """The median luminance of a figure as shown, and its darkest ink's contrast."""
-    image.scroll_into_view_if_needed()
-    image.evaluate(DRAWN_JS)
+    wait_until_drawn(image)
     shown = _luminance(mpimg.imread(io.BytesIO(image.screenshot()), "png"))
     ground = float(np.median(shown))
     ink = float(np.percentile(shown, 0.1))
