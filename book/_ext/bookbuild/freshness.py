@@ -1,9 +1,9 @@
-"""Never a stale page: after an interrupted, failed or concurrent build.
+"""Never a stale page: after a stopped, failed or concurrent build, or an edit.
 
 Sphinx stores its environment (which pages are up to date) *before* it
 writes the pages. A build stopped in between, by Ctrl-C or a kill, leaves an
 environment that calls every page up to date and HTML that is not, and the
-next build would keep that HTML for good. Three rules close the gaps:
+next build would keep that HTML for good. These rules close the gaps:
 
 * **A build that did not finish is followed by a full one.** At the start a
   marker, ``bookbuild-unfinished``, is written next to the doctrees; only a
