@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.util.parallel import make_chunks
 
 from bookbuild.parallel import balanced_order
@@ -37,3 +39,75 @@ def test_the_full_chunks_cost_about_the_same_and_less_than_in_name_order():
 
 def test_the_order_is_reproducible():
     assert balanced_order(COSTS, 2) == balanced_order(dict(reversed(COSTS.items())), 2)
+
+
+# --- who reads and who writes: a small project built with -j 2 ---------------
+
+RECORDER = """
+import os
+from pathlib import Path
+
+import bookbuild.parallel
+
+
+def _note(what, name):
+    with open(Path(__file__).parent / "pids.txt", "a") as log:
+        log.write(f"{what} {name} {os.getpid()}\\n")
+
+
+def setup(app):
+    bookbuild.parallel.setup(app)
+    app.connect("source-read", lambda app, doc, src: _note("read", doc))
+    app.connect(
+        "html-page-context",
+        lambda app, page, template, context, doctree: _note("write", page),
+    )
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def build_with_two_jobs(project: Path) -> dict[str, set[int]]:
+    """Build ``project`` with ``-j 2``; the process ids that read and wrote."""
+    from sphinx.application import Sphinx
+
+    (project / "pids.txt").unlink(missing_ok=True)
+    app = Sphinx(
+        project, project, project / "_build" / "html", project / "_build" / "doctrees",
+        "html", status=None, warning=None, parallel=2,
+    )  # fmt: skip
+    app.build()
+    assert app.statuscode == 0
+    pids: dict[str, set[int]] = {"read": set(), "write": set()}
+    for line in (project / "pids.txt").read_text().splitlines():
+        what, _, pid = line.split()
+        pids[what].add(int(pid))
+    return pids
+
+
+def test_sphinx_reads_one_page_in_process_and_several_in_workers_and_writes_serially(
+    tmp_path: Path,
+):
+    # bookbuild.parallel sets app.parallel when reading and writing start;
+    # this fails loudly if a new Sphinx stops reading it then.
+    import os
+
+    (tmp_path / "recorder.py").write_text(RECORDER)
+    (tmp_path / "conf.py").write_text(
+        "import sys\nsys.path.insert(0, __import__('os').path.dirname(__file__))\n"
+        "extensions = ['recorder']\n"
+    )
+    pages = ["one", "two", "three", "four", "five", "six"]
+    (tmp_path / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n" + "".join(f"   {p}\n" for p in pages)
+    )
+    for page in pages:
+        (tmp_path / f"{page}.rst").write_text(f"{page.title()}\n=====\n\nText.\n")
+
+    cold = build_with_two_jobs(tmp_path)
+    assert os.getpid() not in cold["read"], "seven pages were not read by workers"
+    assert cold["write"] == {os.getpid()}, "pages were written by workers"
+
+    (tmp_path / "three.rst").write_text("Three\n=====\n\nEdited.\n")
+    edit = build_with_two_jobs(tmp_path)
+    assert edit["read"] == {os.getpid()}, "one edited page was read by a worker"
+    assert edit["write"] == {os.getpid()}
