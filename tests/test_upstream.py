@@ -119,3 +119,65 @@ def test_myst_nb_glue_text_role_still_reads_the_document_it_is_in():
     assert 'key.split("::", 1)' in run
     role = bookbuild.upstream.glue_text_from_this_page()
     assert isinstance(role, roles.PasteTextRole)
+
+
+EVAL_RST_PAGE = """# Page
+
+```{eval-rst}
+.. autofunction:: textwrap.dedent
+```
+"""
+
+
+def build_eval_rst_page(project, extensions: list[str]):
+    """Build one MyST page whose ``{eval-rst}`` runs autodoc; its pickled doctree."""
+    import pickle
+
+    from sphinx.application import Sphinx
+
+    (project / "conf.py").write_text(f"extensions = {extensions!r}\n")
+    (project / "index.md").write_text(EVAL_RST_PAGE)
+    doctrees = project / "_build" / "doctrees"
+    app = Sphinx(
+        project, project, project / "_build" / "html", doctrees, "html",
+        status=None, warning=None,
+    )  # fmt: skip
+    app.build()
+    assert app.statuscode == 0
+    data = (doctrees / "index.doctree").read_bytes()
+    return pickle.loads(data), data
+
+
+def test_myst_parser_still_leaves_eval_rst_nodes_on_another_document(tmp_path):
+    # Without the workaround: nodes below the block name a document of their
+    # own, and the page's pickle carries the whole build environment.
+    doctree, data = build_eval_rst_page(tmp_path, ["myst_parser", "sphinx.ext.autodoc"])
+    strays = [n for n in doctree.findall() if n.document is not doctree]
+    fixed = (
+        "myst-parser's {eval-rst} nodes now belong to the page: "
+        "bookbuild.upstream.adopt_every_node can go"
+    )
+    assert strays, fixed
+    assert b"BuildEnvironment" in data, fixed
+
+
+def test_with_the_workaround_every_node_belongs_to_its_page(tmp_path):
+    (tmp_path / "adopt.py").write_text(
+        "import bookbuild.upstream\n\n"
+        "def setup(app):\n"
+        "    app.connect('doctree-read', bookbuild.upstream.adopt_every_node)\n"
+        "    return {'parallel_read_safe': True}\n"
+    )
+    import sys
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        doctree, data = build_eval_rst_page(
+            tmp_path, ["myst_parser", "sphinx.ext.autodoc", "adopt"]
+        )
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("adopt", None)
+    assert all(n.document is doctree for n in doctree.findall())
+    assert b"BuildEnvironment" not in data
+    assert "common leading whitespace" in doctree.astext()

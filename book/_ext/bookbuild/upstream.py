@@ -57,6 +57,19 @@ problem.
   ``env.mystnb_config.output_folder`` at ``_build/jupyter_execute-zh_CN``
   once myst-nb has set it. Guarded by
   ``test_myst_nb_still_writes_outputs_beside_the_output_folder``.
+* **MyST's ``{eval-rst}`` leaves its nodes on a throw-away document that
+  holds the whole build environment.** ``render_restructuredtext`` in
+  ``myst_parser.mdit_to_docutils.base`` parses the block into a new document
+  that shares the page's settings, then moves the top nodes over; every node
+  below them still names the new document, whose ``settings.env`` Sphinx
+  never clears, so pickling the page's doctree pickled the environment too,
+  with every chapter's doctree that sphinx-exercise keeps in it (no upstream
+  issue found; to be reported). Each API page's doctree was 0.9 to 2.4 MB
+  instead of 0.1 to 0.4 MB, and every rebuild that reads a page loads them
+  all (Sphinx numbers figures across the book). :func:`adopt_every_node`
+  gives each node the page's document, with docutils' public
+  ``Node.document``. Guarded by
+  ``test_myst_parser_still_leaves_eval_rst_nodes_on_another_document``.
 * **myst-nb's ``{glue:text}`` finds no value in a translated paragraph.**
   Sphinx parses each translated message in a fresh document, which has none
   of the page's glue data (no upstream issue found; the document-qualified
@@ -78,6 +91,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from nbformat import NotebookNode
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -266,6 +280,16 @@ def fix_chinese_stemmer(app: Sphinx, exception: Exception | None) -> None:
         path.write_text(text.replace(BROKEN_STEMMER, FIXED_STEMMER), encoding="utf-8")
 
 
+# --- MyST's eval-rst ----------------------------------------------------------
+
+
+def adopt_every_node(app: Sphinx, doctree: nodes.document) -> None:
+    """Make every node of ``doctree`` belong to it, before it is pickled."""
+    for node in doctree.findall():
+        if node.document is not doctree:
+            node.document = doctree
+
+
 # --- myst-nb's output folder --------------------------------------------------
 
 
@@ -279,7 +303,6 @@ def keep_outputs_out_of_the_site(app: Sphinx, folder: Path) -> None:
 
 def glue_text_from_this_page() -> Any:
     """Return a ``{glue:text}`` role that also works in a translated paragraph."""
-    from docutils import nodes
     from myst_nb.ext.glue.roles import PasteTextRole
 
     class GlueTextFromThisPage(PasteTextRole):
