@@ -131,3 +131,34 @@ def test_a_page_without_a_short_description_fails_the_build(book_copy):
         r"api(\.md)?: WARNING: the description in the front matter has \d+ characters",
         build.log,
     )
+
+
+NUMBERED = re.compile(
+    r'caption-number">Fig\. [\d.]+ |std-numref">Fig\. [\d.]+|Exercise [\d.]+'
+)
+
+
+def test_a_prose_edit_keeps_every_number_without_renumbering(book_copy):
+    # bookbuild.incremental: a page read again with the same figures, tables,
+    # exercises and sections keeps the numbers Sphinx dropped when it purged it.
+    first = built(book_copy)
+    numbers = {
+        name: NUMBERED.findall(first.html(name)) for name in ("black-box", "layers")
+    }
+    assert len(numbers["black-box"]) > 10  # figures, references, exercises
+
+    page = book_copy / "book" / "black-box.md"
+    page.write_text(page.read_text() + "\nA sentence added by a test.\n")
+    second = built(book_copy)
+    assert "Using cached notebook" in second.log  # the page was read again
+    assert KEPT in second.log
+    assert "A sentence added by a test." in second.html("black-box")
+    for name, before in numbers.items():
+        assert NUMBERED.findall(second.html(name)) == before, name
+
+    # a figure renamed: the skeleton changed, so Sphinx numbers again
+    page.write_text(page.read_text().replace("fig-bb-probes", "fig-bb-probes-renamed"))
+    third = built(book_copy)
+    assert KEPT not in third.log
+    assert NUMBERED.findall(third.html("black-box")) == numbers["black-box"]
+    assert 'id="fig-bb-probes-renamed"' in third.html("black-box")

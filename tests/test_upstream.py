@@ -75,6 +75,11 @@ def test_sphinx_still_numbers_figures_in_the_toctree_collector():
         "Sphinx's TocTreeCollector no longer listens to env-get-updated: "
         "bookbuild.upstream.keep_figure_numbers_when_nothing_changed does nothing"
     )
+    # bookbuild.upstream.numbering_skeleton asks the domains what Sphinx asks
+    numbering = inspect.getsource(TocTreeCollector.assign_figure_numbers)
+    calls = ("env.domains.sorted()", "get_enumerable_node_type", "get_numfig_title")
+    for call in calls:
+        assert call in numbering, f"Sphinx's figure numbering no longer uses {call}"
 
 
 def test_sphinx_chinese_stemmer_still_needs_the_fix():

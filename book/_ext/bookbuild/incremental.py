@@ -2,11 +2,14 @@
 
 Sphinx numbers every figure, table and exercise again on every build: it
 unpickles every page's doctree and walks all of its nodes, even when no page
-was read. Here that costs about 0.3 s of a 2 s no-change rebuild, most of it
-the API page's 16,000 nodes. The numbers depend only on the doctrees and the
-table of contents, which change only when a page is read or removed (a
-change of configuration makes Sphinx read every page), so a build that read
-and removed nothing keeps the numbers it stored in the environment last time.
+was read (about 0.4 s of a 4 s prose-edit rebuild). The numbers depend only
+on what :func:`bookbuild.upstream.numbering_skeleton` lists of each page (its
+numbered nodes, their sections, its toctrees), on the section numbers and on
+the ``numfig`` settings. Each page's skeleton is kept in the environment when
+the page is read; a build whose pages read again all kept their skeleton,
+that removed no page and changed no ``numfig`` setting, keeps the numbers it
+stored in the environment last time (:func:`numbers_hold`). A prose edit or
+a code-cell edit keeps them; a new, moved or renamed figure numbers again.
 
 Sphinx stores the environment before it writes the pages, but fills the
 search index's "index entries" (the API's functions and classes, which the
@@ -29,6 +32,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from docutils import nodes
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -48,14 +52,92 @@ def pages_changed(env: BuildEnvironment) -> set[str]:
     return getattr(env, _CHANGED)
 
 
+_SKELETONS = "bookbuild_numbering_skeletons"  # {page: skeleton}, kept in the env
+_MOVED = "bookbuild_numbering_moved"  # pages read whose skeleton changed
+_NUMFIG = "\0numfig settings"  # a key of _SKELETONS no page can have
+_PURGED = "bookbuild_purged_numbers"  # {page: (section numbers, figure numbers)}
+
+
+def _skeletons(env: BuildEnvironment) -> dict[str, list]:
+    if not hasattr(env, _SKELETONS):
+        setattr(env, _SKELETONS, {})
+    return getattr(env, _SKELETONS)
+
+
+def _moved(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, _MOVED):
+        setattr(env, _MOVED, set())
+    return getattr(env, _MOVED)
+
+
+def numbers_hold(env: BuildEnvironment, sections_renumbered: list[str]) -> bool:
+    """Return whether the last build's figure numbers still hold (see above).
+
+    Sphinx has just numbered the sections again (``sections_renumbered``:
+    the pages whose section numbers it found changed). If the numbers hold,
+    the pages read again get back the figure numbers Sphinx dropped when it
+    purged them.
+    """
+    skeletons = _skeletons(env)
+    settings = [env.config.numfig, env.config.numfig_secnum_depth]
+    pages = pages_changed(env)
+    before = _purged_numbers(env)
+    hold = (
+        skeletons.get(_NUMFIG) == settings
+        and not _moved(env)
+        and all(page in env.all_docs and page in before for page in pages)
+        and set(sections_renumbered) <= pages
+        and all(before[page][0] == env.toc_secnumbers.get(page) for page in pages)
+    )
+    skeletons[_NUMFIG] = settings
+    for page in [p for p in skeletons if p != _NUMFIG and p not in env.all_docs]:
+        del skeletons[page]
+    if hold:
+        for page in pages:
+            if before[page][1] is not None:
+                env.toc_fignumbers[page] = before[page][1]
+    return hold
+
+
+def _purged_numbers(env: BuildEnvironment) -> dict[str, tuple]:
+    if not hasattr(env, _PURGED):
+        setattr(env, _PURGED, {})
+    return getattr(env, _PURGED)
+
+
 def _start_build(app: Sphinx) -> None:
     # The environment comes back from the last build's pickle: forget its pages.
     setattr(app.env, _CHANGED, set())
+    setattr(app.env, _MOVED, set())
+    setattr(app.env, _PURGED, {})
 
 
 def _note_change(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    # Sphinx purges a page before it reads it again and when it is removed.
+    # Sphinx purges a page before it reads it again and when it is removed;
+    # this runs before its TocTreeCollector drops the page's numbers.
     pages_changed(env).add(docname)
+    _purged_numbers(env).setdefault(
+        docname, (env.toc_secnumbers.get(docname), env.toc_fignumbers.get(docname))
+    )
+
+
+def _note_skeleton(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    skeleton = upstream.numbering_skeleton(env, doctree)
+    if _skeletons(env).get(env.docname) != skeleton:
+        _skeletons(env)[env.docname] = skeleton
+        _moved(env).add(env.docname)
+
+
+def _merge_skeletons(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    # A -j worker read ``docnames`` in its own copy of the environment.
+    theirs = _skeletons(other)
+    for page in docnames:
+        if page in theirs:
+            _skeletons(env)[page] = theirs[page]
+    _moved(env).update(_moved(other) & set(docnames))
 
 
 def _cache_compiled_templates(app: Sphinx) -> None:
@@ -73,7 +155,9 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", _cache_compiled_templates)
     app.connect("builder-inited", _start_build)
     keep_numbers = upstream.keep_figure_numbers_when_nothing_changed
-    app.connect("builder-inited", partial(keep_numbers, changed=pages_changed))
-    app.connect("env-purge-doc", _note_change)
+    app.connect("builder-inited", partial(keep_numbers, numbers_hold=numbers_hold))
+    app.connect("env-purge-doc", _note_change, priority=100)
+    app.connect("doctree-read", _note_skeleton)
+    app.connect("env-merge-info", _merge_skeletons)
     app.connect("env-updated", upstream.restore_index_entries)
     app.connect("build-finished", upstream.keep_index_entries)
