@@ -158,6 +158,33 @@ def source_date_epoch(project: Path) -> str | None:
         return None
 
 
+def build_small_project(project: Path, conf: str, parallel: int = 0) -> Path:
+    """Build ``project`` (its own pages) in this process with ``conf``; its doctrees.
+
+    ``conf.py`` puts ``project`` on ``sys.path`` first, so a test's extension
+    module beside the pages can be listed in ``conf``'s ``extensions``.
+    """
+    from sphinx.application import Sphinx
+
+    path_line = "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+    (project / "conf.py").write_text(path_line + conf)
+    doctrees = project / "_build" / "doctrees"
+    path, modules = list(sys.path), set(sys.modules)
+    try:
+        app = Sphinx(
+            project, project, project / "_build" / "html", doctrees, "html",
+            status=None, warning=None, parallel=parallel,
+        )  # fmt: skip
+        app.build()
+    finally:  # the test's own modules go with its project
+        sys.path[:] = path
+        for name in set(sys.modules) - modules:
+            if str(project) in str(getattr(sys.modules[name], "__file__", "")):
+                del sys.modules[name]
+    assert app.statuscode == 0
+    return doctrees
+
+
 def run_sphinx(
     project: Path,
     out: Path,

@@ -7,6 +7,7 @@ from pathlib import Path
 from sphinx.util.parallel import make_chunks
 
 from bookbuild.parallel import balanced_order
+from tests.conftest import build_small_project
 
 # Costs like the book's: the API page and a few heavy chapters, light pages.
 COSTS = {
@@ -68,15 +69,8 @@ def setup(app):
 
 def build_with_two_jobs(project: Path) -> dict[str, set[int]]:
     """Build ``project`` with ``-j 2``; the process ids that read and wrote."""
-    from sphinx.application import Sphinx
-
     (project / "pids.txt").unlink(missing_ok=True)
-    app = Sphinx(
-        project, project, project / "_build" / "html", project / "_build" / "doctrees",
-        "html", status=None, warning=None, parallel=2,
-    )  # fmt: skip
-    app.build()
-    assert app.statuscode == 0
+    build_small_project(project, "extensions = ['recorder']\n", parallel=2)
     pids: dict[str, set[int]] = {"read": set(), "write": set()}
     for line in (project / "pids.txt").read_text().splitlines():
         what, _, pid = line.split()
@@ -92,10 +86,6 @@ def test_sphinx_reads_one_page_in_process_and_several_in_workers_and_writes_seri
     import os
 
     (tmp_path / "recorder.py").write_text(RECORDER)
-    (tmp_path / "conf.py").write_text(
-        "import sys\nsys.path.insert(0, __import__('os').path.dirname(__file__))\n"
-        "extensions = ['recorder']\n"
-    )
     pages = ["one", "two", "three", "four", "five", "six"]
     (tmp_path / "index.rst").write_text(
         "Index\n=====\n\n.. toctree::\n\n" + "".join(f"   {p}\n" for p in pages)

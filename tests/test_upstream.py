@@ -138,17 +138,10 @@ def build_eval_rst_page(project, extensions: list[str]):
     """Build one MyST page whose ``{eval-rst}`` runs autodoc; its pickled doctree."""
     import pickle
 
-    from sphinx.application import Sphinx
+    from tests.conftest import build_small_project
 
-    (project / "conf.py").write_text(f"extensions = {extensions!r}\n")
     (project / "index.md").write_text(EVAL_RST_PAGE)
-    doctrees = project / "_build" / "doctrees"
-    app = Sphinx(
-        project, project, project / "_build" / "html", doctrees, "html",
-        status=None, warning=None,
-    )  # fmt: skip
-    app.build()
-    assert app.statuscode == 0
+    doctrees = build_small_project(project, f"extensions = {extensions!r}\n")
     data = (doctrees / "index.doctree").read_bytes()
     return pickle.loads(data), data
 
@@ -173,16 +166,8 @@ def test_with_the_workaround_every_node_belongs_to_its_page(tmp_path):
         "    app.connect('doctree-read', bookbuild.upstream.adopt_every_node)\n"
         "    return {'parallel_read_safe': True}\n"
     )
-    import sys
-
-    sys.path.insert(0, str(tmp_path))
-    try:
-        doctree, data = build_eval_rst_page(
-            tmp_path, ["myst_parser", "sphinx.ext.autodoc", "adopt"]
-        )
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("adopt", None)
+    extensions = ["myst_parser", "sphinx.ext.autodoc", "adopt"]
+    doctree, data = build_eval_rst_page(tmp_path, extensions)
     assert all(n.document is doctree for n in doctree.findall())
     assert b"BuildEnvironment" not in data
     assert "common leading whitespace" in doctree.astext()

@@ -29,8 +29,10 @@ template's source against its cached code).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from jinja2 import FileSystemBytecodeCache
@@ -42,32 +44,25 @@ from bookbuild import upstream
 
 LOGGER = logging.getLogger(__name__)
 
-_CHANGED = "bookbuild_pages_changed"
+# What the book keeps on Sphinx's environment (pickled with it between builds):
+_CHANGED = "bookbuild_pages_changed"  # pages this build read again or removed
+_MOVED = "bookbuild_numbering_moved"  # pages read whose skeleton changed
+_PURGED = "bookbuild_purged_numbers"  # {page: (section numbers, figure numbers)}
+_SKELETONS = "bookbuild_numbering_skeletons"  # {page: skeleton}, kept across builds
+_NUMFIG = "bookbuild_numfig_settings"  # the numfig settings they were made with
+_PER_BUILD = {_CHANGED: set, _MOVED: set, _PURGED: dict}
+
+
+def _kept(env: BuildEnvironment, name: str, empty: Callable[[], Any]) -> Any:
+    """Return the environment's value ``name``, made ``empty()`` if it has none."""
+    if not hasattr(env, name):
+        setattr(env, name, empty())
+    return getattr(env, name)
 
 
 def pages_changed(env: BuildEnvironment) -> set[str]:
     """Return the pages this build read again or removed (none: a no-change rebuild)."""
-    if not hasattr(env, _CHANGED):
-        setattr(env, _CHANGED, set())
-    return getattr(env, _CHANGED)
-
-
-_SKELETONS = "bookbuild_numbering_skeletons"  # {page: skeleton}, kept in the env
-_MOVED = "bookbuild_numbering_moved"  # pages read whose skeleton changed
-_NUMFIG = "\0numfig settings"  # a key of _SKELETONS no page can have
-_PURGED = "bookbuild_purged_numbers"  # {page: (section numbers, figure numbers)}
-
-
-def _skeletons(env: BuildEnvironment) -> dict[str, list]:
-    if not hasattr(env, _SKELETONS):
-        setattr(env, _SKELETONS, {})
-    return getattr(env, _SKELETONS)
-
-
-def _moved(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, _MOVED):
-        setattr(env, _MOVED, set())
-    return getattr(env, _MOVED)
+    return _kept(env, _CHANGED, set)
 
 
 def numbers_hold(env: BuildEnvironment, sections_renumbered: list[str]) -> bool:
@@ -78,19 +73,19 @@ def numbers_hold(env: BuildEnvironment, sections_renumbered: list[str]) -> bool:
     the pages read again get back the figure numbers Sphinx dropped when it
     purged them.
     """
-    skeletons = _skeletons(env)
+    skeletons = _kept(env, _SKELETONS, dict)
     settings = [env.config.numfig, env.config.numfig_secnum_depth]
     pages = pages_changed(env)
-    before = _purged_numbers(env)
+    before = _kept(env, _PURGED, dict)
     hold = (
-        skeletons.get(_NUMFIG) == settings
-        and not _moved(env)
+        getattr(env, _NUMFIG, None) == settings
+        and not _kept(env, _MOVED, set)
         and all(page in env.all_docs and page in before for page in pages)
         and set(sections_renumbered) <= pages
         and all(before[page][0] == env.toc_secnumbers.get(page) for page in pages)
     )
-    skeletons[_NUMFIG] = settings
-    for page in [p for p in skeletons if p != _NUMFIG and p not in env.all_docs]:
+    setattr(env, _NUMFIG, settings)
+    for page in [p for p in skeletons if p not in env.all_docs]:
         del skeletons[page]
     if hold:
         for page in pages:
@@ -99,24 +94,17 @@ def numbers_hold(env: BuildEnvironment, sections_renumbered: list[str]) -> bool:
     return hold
 
 
-def _purged_numbers(env: BuildEnvironment) -> dict[str, tuple]:
-    if not hasattr(env, _PURGED):
-        setattr(env, _PURGED, {})
-    return getattr(env, _PURGED)
-
-
 def _start_build(app: Sphinx) -> None:
     # The environment comes back from the last build's pickle: forget its pages.
-    setattr(app.env, _CHANGED, set())
-    setattr(app.env, _MOVED, set())
-    setattr(app.env, _PURGED, {})
+    for name, empty in _PER_BUILD.items():
+        setattr(app.env, name, empty())
 
 
 def _note_change(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     # Sphinx purges a page before it reads it again and when it is removed;
     # this runs before its TocTreeCollector drops the page's numbers.
     pages_changed(env).add(docname)
-    _purged_numbers(env).setdefault(
+    _kept(env, _PURGED, dict).setdefault(
         docname, (env.toc_secnumbers.get(docname), env.toc_fignumbers.get(docname))
     )
 
@@ -124,20 +112,20 @@ def _note_change(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 def _note_skeleton(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     skeleton = upstream.numbering_skeleton(env, doctree)
-    if _skeletons(env).get(env.docname) != skeleton:
-        _skeletons(env)[env.docname] = skeleton
-        _moved(env).add(env.docname)
+    skeletons = _kept(env, _SKELETONS, dict)
+    if skeletons.get(env.docname) != skeleton:
+        skeletons[env.docname] = skeleton
+        _kept(env, _MOVED, set).add(env.docname)
 
 
 def _merge_skeletons(
     app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
 ) -> None:
     # A -j worker read ``docnames`` in its own copy of the environment.
-    theirs = _skeletons(other)
-    for page in docnames:
-        if page in theirs:
-            _skeletons(env)[page] = theirs[page]
-    _moved(env).update(_moved(other) & set(docnames))
+    theirs = _kept(other, _SKELETONS, dict)
+    ours = _kept(env, _SKELETONS, dict)
+    ours.update({page: theirs[page] for page in docnames if page in theirs})
+    _kept(env, _MOVED, set).update(_kept(other, _MOVED, set) & set(docnames))
 
 
 def _cache_compiled_templates(app: Sphinx) -> None:

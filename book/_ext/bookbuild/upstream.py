@@ -179,7 +179,9 @@ def deterministic_stream_merge() -> None:
 # --- Sphinx -------------------------------------------------------------------
 
 
-def numbering_skeleton(env: BuildEnvironment, doctree: nodes.Node) -> list[list[str]]:
+def numbering_skeleton(
+    env: BuildEnvironment, doctree: nodes.document
+) -> list[list[str]]:
     """Return what Sphinx's figure numbering reads of one page, in order.
 
     Each numbered node (a captioned figure, table, code block or exercise:
@@ -213,8 +215,7 @@ def numbering_skeleton(env: BuildEnvironment, doctree: nodes.Node) -> list[list[
                     skeleton.append([kind, node["ids"][0], section])
                 walk(node, section)
 
-    if isinstance(doctree, nodes.Element):
-        walk(doctree, "")
+    walk(doctree, "")
     return skeleton
 
 
