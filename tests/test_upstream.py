@@ -7,6 +7,8 @@ then remove the workaround (if upstream fixed the problem) or adapt it.
 from __future__ import annotations
 
 import inspect
+import re
+from pathlib import Path
 
 
 def test_jupyter_cache_still_truncates_in_two_queries():
@@ -171,3 +173,54 @@ def test_with_the_workaround_every_node_belongs_to_its_page(tmp_path):
     assert all(n.document is doctree for n in doctree.findall())
     assert b"BuildEnvironment" not in data
     assert "common leading whitespace" in doctree.astext()
+
+
+def test_myst_nb_still_executes_through_single_nb_execution():
+    # bookbuild.upstream.kernels_over_ipc replaces this module-level name; the
+    # keyword arguments it adds must still reach nbclient's NotebookClient.
+    from jupyter_cache.executors import utils
+    from myst_nb.core.execute import cache
+
+    start = inspect.getsource(cache.NotebookClientCache.start_client)
+    assert "result = single_nb_execution(" in start
+    execute = inspect.getsource(utils.single_nb_execution)
+    assert "**kwargs: Any" in execute
+    assert "**kwargs," in execute
+
+
+KERNEL_PAGE = """# Page
+
+```{code-cell} ipython3
+from ipykernel.kernelapp import IPKernelApp
+
+kernel = IPKernelApp.instance()
+print("transport:", kernel.transport, kernel.ip)
+```
+"""
+
+
+def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
+    # A real myst-nb build in cache mode, as the book's: its kernel must bind
+    # no TCP port (the port race of jupyter/jupyter_client#276), and its
+    # socket folder is gone afterwards.
+    from tests.conftest import MYSTNB_FRONT_MATTER, build_small_project
+
+    (tmp_path / "ipc.py").write_text(
+        "import bookbuild.upstream\n\n"
+        "def setup(app):\n"
+        "    bookbuild.upstream.kernels_over_ipc()\n"
+        "    return {'parallel_read_safe': True}\n"
+    )
+    (tmp_path / "index.md").write_text(MYSTNB_FRONT_MATTER + KERNEL_PAGE)
+    conf = (
+        "extensions = ['myst_nb', 'ipc']\n"
+        "nb_execution_mode = 'cache'\n"
+        f"nb_execution_cache_path = {str(tmp_path / 'cache')!r}\n"
+    )
+    build_small_project(tmp_path, conf)
+    html = (tmp_path / "_build" / "html" / "index.html").read_text()
+    printed = re.search(r"transport: (\w+) (\S+)", html)
+    assert printed, "the page's cell printed nothing"
+    assert printed[1] == "ipc", f"the kernel listened on {printed[1]}, not Unix sockets"
+    assert "bookbuild-kernel-" in printed[2]
+    assert not Path(printed[2]).parent.exists(), "the socket folder was left behind"

@@ -99,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     bundle.setup(app)
     upstream.deterministic_stream_merge()
     upstream.switch_off_cache_truncation()
+    upstream.kernels_over_ipc()
     app.connect("doctree-read", upstream.adopt_every_node, priority=900)
     a11y.setup(app)
     offline.setup(app)

@@ -74,6 +74,22 @@ problem.
   gives each node the page's document, with docutils' public
   ``Node.document``. Guarded by
   ``test_myst_parser_still_leaves_eval_rst_nodes_on_another_document``.
+* **Two kernels started at once can pick the same port.** A Jupyter client
+  picks five free TCP ports, closes them, writes them into the connection
+  file and starts the kernel, which binds them a moment later; anything
+  that opens a socket in between (the other ``-j`` worker's kernel and
+  client) can take one, and that kernel dies with "Address already in use"
+  before replying to ``kernel_info``, failing its chapter
+  (jupyter/jupyter_client#276 and #154, nteract/papermill#511; JEP 66's
+  handshake would remove the gap). Measured here: 3 failures in 5 cold
+  ``-j 2`` builds while other kernels were starting. On POSIX systems
+  :func:`kernels_over_ipc` makes the build's kernels talk over Unix
+  sockets in a folder of their own, so no port is ever picked: myst-nb's
+  ``cache`` mode calls ``single_nb_execution`` from jupyter-cache, whose
+  keyword arguments reach nbclient's ``NotebookClient`` and, through its
+  ``config``, the ``KernelManager``. Guarded by
+  ``test_myst_nb_still_executes_through_single_nb_execution`` and by
+  ``test_the_build_kernels_talk_over_unix_sockets`` (a real build).
 * **myst-nb's ``{glue:text}`` finds no value in a translated paragraph.**
   Sphinx parses each translated message in a fresh document, which has none
   of the page's glue data (no upstream issue found; the document-qualified
@@ -89,7 +105,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import queue
+import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -174,6 +192,31 @@ def deterministic_stream_merge() -> None:
 
     if not hasattr(render.coalesce_streams, "__wrapped__"):
         render.coalesce_streams = deterministic(render.coalesce_streams)
+
+
+# --- kernel ports ---------------------------------------------------------------
+
+
+def over_ipc(execute: Callable[..., Any]) -> Callable[..., Any]:
+    """Return ``execute`` run with a kernel on Unix sockets in a fresh folder."""
+    from traitlets.config import Config
+
+    def execute_over_ipc(*args: Any, **kwargs: Any) -> Any:
+        with tempfile.TemporaryDirectory(prefix="bookbuild-kernel-") as folder:
+            sockets = {"transport": "ipc", "ip": os.path.join(folder, "kernel")}
+            kwargs["config"] = Config({"KernelManager": sockets})
+            return execute(*args, **kwargs)
+
+    execute_over_ipc.__wrapped__ = execute  # type: ignore[attr-defined]
+    return execute_over_ipc
+
+
+def kernels_over_ipc() -> None:
+    """Make myst-nb's cache mode start its kernels without picking TCP ports."""
+    from myst_nb.core.execute import cache
+
+    if os.name == "posix" and not hasattr(cache.single_nb_execution, "__wrapped__"):
+        cache.single_nb_execution = over_ipc(cache.single_nb_execution)
 
 
 # --- Sphinx -------------------------------------------------------------------
