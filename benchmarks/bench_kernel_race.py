@@ -33,11 +33,16 @@ def execute_many(transport: str, rounds: int) -> int:
 
     from bookbuild.upstream import over_ipc
 
-    execute = over_ipc(single_nb_execution) if transport == "ipc" else single_nb_execution
+    execute = (
+        over_ipc(single_nb_execution) if transport == "ipc" else single_nb_execution
+    )
     failed = 0
     for _ in range(rounds):
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+        }
         try:
             result = execute(notebook, cwd=None, timeout=60, allow_errors=False)
             failed += result.err is not None
