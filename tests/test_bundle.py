@@ -90,6 +90,21 @@ def test_a_page_whose_files_are_missing_is_left_alone(tmp_path):
     assert "book.css?v=2" in (site / "index.html").read_text()
 
 
+def test_a_site_built_inside_the_site_is_left_to_its_own_build(tmp_path):
+    # The Chinese edition in zh/: the English build must neither rewrite its
+    # pages nor leave bundles of them in the English folder.
+    site = make_site(tmp_path)
+    nested = make_site(site / "zh")
+    page = (nested / "index.html").read_text()
+    bundles = bundle_site(site)
+    assert (nested / "index.html").read_text() == page
+    assert sorted(p.name for p in (site / FOLDER).iterdir()) == sorted(bundles)
+    assert len(bundles) == 1  # the English pages' bundle alone
+    (own,) = bundle_site(nested)  # its own build bundles it, in its folder
+    assert (nested / FOLDER / own).is_file()
+    assert f"{FOLDER}/{own}" in (nested / "index.html").read_text()
+
+
 def test_an_import_cycle_is_inlined_once(tmp_path):
     (tmp_path / "a.css").write_text('@import "b.css";\na{}\n')
     (tmp_path / "b.css").write_text('@import "a.css";\nb{}\n')
