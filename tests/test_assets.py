@@ -362,3 +362,30 @@ def test_the_purge_is_redone_only_when_the_site_uses_other_names(tmp_path, monke
     assert len(purges) == 1  # the prose edit looked the result up
     assert build('<p class="a">Prose.</p><p class="b">b</p>') == ".a{x:y}.b{x:z}"
     assert len(purges) == 2
+
+
+def test_the_purge_reads_this_site_alone_not_the_one_built_inside_it(tmp_path):
+    # The Chinese edition lives in zh/ of the English site; a class only its
+    # pages use must not keep a rule in the English stylesheet, or the English
+    # site would differ with and without a Chinese build beside it.
+    from types import SimpleNamespace
+
+    from bookbuild.assets import _purge_stylesheets
+
+    site = tmp_path / "html"
+    for root, word in ((site, "used"), (site / "zh", "topic")):
+        (root / "_static" / "styles").mkdir(parents=True)
+        (root / "_static" / "styles" / "pydata-sphinx-theme.css").write_text(
+            ".used{color:red}.topic{color:blue}.never{color:green}"
+        )
+        (root / "index.html").write_text(f'<div class="{word}">x</div>')
+    app = SimpleNamespace(
+        outdir=str(site),
+        doctreedir=str(tmp_path / "doctrees"),
+        builder=SimpleNamespace(name="html"),
+    )
+    _purge_stylesheets(app, None)
+    purged = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    assert ".used" in purged
+    assert ".topic" not in purged
+    assert ".never" not in purged

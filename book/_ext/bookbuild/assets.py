@@ -69,7 +69,7 @@ from bookbuild.css import (
     without_unused_rules,
     words_in,
 )
-from bookbuild.folders import build_folder, suffix
+from bookbuild.folders import build_folder, own_files, suffix
 from bookbuild.icon_stylesheet import STYLESHEET, load_icons, stylesheet
 
 EAGER_TEXT_CHARS = 600
@@ -194,11 +194,7 @@ def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_website(app):
         return
     outdir = Path(app.outdir)
-    site_files = [
-        path
-        for path in sorted(outdir.rglob("*"))
-        if path.suffix in {".html", ".js"} and path.is_file()
-    ]
+    site_files = own_files(outdir, {".html", ".js"})
     used = words_in(p.read_text("utf-8", errors="replace") for p in site_files)
     # Sphinx copies these files anew in every build: keep the results, keyed on
     # the stylesheet and the names it mentions that the site uses, so that a

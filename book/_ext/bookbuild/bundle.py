@@ -33,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from bookbuild.assets import is_website
+from bookbuild.folders import own_files
 
 logger = logging.getLogger(__name__)
 
@@ -165,31 +166,11 @@ def _imported(paths: list[Path]) -> set[Path]:
     return found
 
 
-def site_pages(site: Path) -> list[Path]:
-    """Return the pages of ``site``, without those of a site built inside it.
-
-    The Chinese edition is a site of its own in ``zh/``, with its own
-    ``_static``: its pages are bundled by its own build. Bundled by the
-    English build too, they linked bundles of the English folder, which the
-    next Chinese build left behind, published and linked by no page.
-    """
-    nested = [
-        folder.parent
-        for folder in site.glob("*/**/_static")
-        if folder.is_dir() and folder.parent != site
-    ]
-    return [
-        page
-        for page in sorted(site.rglob("*.html"))
-        if not any(root in page.parents for root in nested)
-    ]
-
-
 def bundle_site(site: Path) -> dict[str, str]:
     """Bundle every page's stylesheets in the built ``site``; return the bundles."""
     bundles: dict[str, str] = {}
     texts: dict[Path, str] = {}
-    for page in site_pages(site):
+    for page in own_files(site, {".html"}):
         new = bundle_page(page, site, bundles, texts)
         if new is not None:
             page.write_text(new, encoding="utf-8")

@@ -31,3 +31,26 @@ def suffix(app: Sphinx) -> str:
     """Return a name suffix for per-language build files: ``""`` in English."""
     language = language_of(app)
     return "" if language == ENGLISH else f"-{language}"
+
+
+def own_files(site: Path, suffixes: set[str]) -> list[Path]:
+    """Return the files of the built ``site`` with these suffixes, sorted.
+
+    The Chinese edition is a site of its own inside the English one
+    (``zh/``, with its own ``_static``): its files belong to its own build.
+    Read by the English build too, its pages kept theme rules that no English
+    page uses (so the English site differed with and without a Chinese build
+    beside it) and were bundled into the English folder.
+    """
+    nested = [
+        static.parent
+        for static in site.glob("*/**/_static")
+        if static.is_dir() and static.parent != site
+    ]
+    return [
+        path
+        for path in sorted(site.rglob("*"))
+        if path.suffix in suffixes
+        and path.is_file()
+        and not any(root in path.parents for root in nested)
+    ]
