@@ -10,6 +10,8 @@ import inspect
 import re
 from pathlib import Path
 
+from tests.conftest import REPO
+
 
 def test_jupyter_cache_still_truncates_in_two_queries():
     from jupyter_cache.cache.db import NbCacheRecord
@@ -200,10 +202,13 @@ print("transport:", kernel.transport, kernel.ip)
 
 
 def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
-    # A real myst-nb build in cache mode, as the book's: its kernel must bind
-    # no TCP port (the port race of jupyter/jupyter_client#276), and its
-    # socket folder is gone afterwards.
-    from tests.conftest import MYSTNB_FRONT_MATTER, build_small_project
+    # A real myst-nb build in cache mode, as the book's, in a process of its
+    # own: its kernel must bind no TCP port (the port race of
+    # jupyter/jupyter_client#276), and its socket folder is gone afterwards.
+    import subprocess
+    import sys
+
+    from tests.conftest import MYSTNB_FRONT_MATTER
 
     (tmp_path / "ipc.py").write_text(
         "import bookbuild.upstream\n\n"
@@ -212,14 +217,27 @@ def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
         "    return {'parallel_read_safe': True}\n"
     )
     (tmp_path / "index.md").write_text(MYSTNB_FRONT_MATTER + KERNEL_PAGE)
-    conf = (
+    (tmp_path / "conf.py").write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, os.path.dirname(__file__))\n"
+        f"sys.path.insert(0, {str(REPO / 'book' / '_ext')!r})\n"
         "extensions = ['myst_nb', 'ipc']\n"
         "nb_execution_mode = 'cache'\n"
-        f"nb_execution_cache_path = {str(tmp_path / 'cache')!r}\n"
     )
-    build_small_project(tmp_path, conf)
-    html = (tmp_path / "_build" / "html" / "index.html").read_text()
-    printed = re.search(r"transport: (\w+) (\S+)", html)
+    out = tmp_path / "_build" / "html"
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-q",
+        "-b",
+        "html",
+        str(tmp_path),
+        str(out),
+    ]
+    build = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-3000:]
+    printed = re.search(r"transport: (\w+) (\S+)", (out / "index.html").read_text())
     assert printed, "the page's cell printed nothing"
     assert printed[1] == "ipc", f"the kernel listened on {printed[1]}, not Unix sockets"
     assert "bookbuild-kernel-" in printed[2]
