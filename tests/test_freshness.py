@@ -190,13 +190,17 @@ orphan: true
 
 # An extra page
 
-The words of a page that a contributor deleted.
+The words of a page that a contributor deleted, and its figure.
+
+![The figure of a deleted page](extra-figure.svg)
 """
 
 
 def test_a_deleted_page_leaves_nothing_in_the_site(book_copy):
     source = book_copy / "book" / "extra-page.md"
     source.write_text(EXTRA_PAGE, encoding="utf-8")
+    figure = book_copy / "book" / "_static" / "logo.svg"
+    (source.parent / "extra-figure.svg").write_bytes(figure.read_bytes())
     # Committed, so that the page gets a copy of its source (the theme shows
     # no source of a file git does not track), as a real page does.
     git(book_copy, "init", "-q")
@@ -206,7 +210,11 @@ def test_a_deleted_page_leaves_nothing_in_the_site(book_copy):
     first = run_sphinx(book_copy, book_copy / "_build")
     assert first.returncode == 0, first.log[-3000:]
     site = first.html_dir
-    written = [site / "extra-page.html", site / "_sources" / "extra-page.md"]
+    written = [
+        site / "extra-page.html",
+        site / "_sources" / "extra-page.md",
+        site / "_images" / "extra-figure.svg",  # no page shows it afterwards
+    ]
     assert all(path.is_file() for path in written)
 
     # The build that sees the source gone is killed while it writes.

@@ -27,6 +27,12 @@ next build would keep that HTML for good. These rules close the gaps:
   deletes the output of every page listed there that is no longer a source,
   also when the build that first saw it gone was stopped. (The notebooks keep
   a manifest of their own.)
+* **An image no page shows is not published.** Sphinx copies each page's
+  images to ``_images`` (and its downloads to ``_downloads``) but never
+  removes one: a figure whose cell output changed, or the figures of a
+  removed page, stayed in the site for good. A finished build deletes every
+  file there that no page of the environment uses (``env.images``,
+  ``env.dlfiles``).
 * **A change to this extension writes every page again.** Sphinx does not
   know the code of a local extension, and after an edit to ``bookbuild`` it
   would keep every page as the old code wrote it. A digest of the
@@ -120,6 +126,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         LOGGER.info("bookbuild: tracebacks of failed cells are in %s", kept)
     if exception is None:
         _remove_pages_without_source(app)
+        remove_files_without_page(app)
         (Path(app.doctreedir) / MARKER).unlink(missing_ok=True)
 
 
@@ -141,6 +148,20 @@ def _remove_pages_without_source(app: Sphinx) -> None:
                 path.unlink()
                 LOGGER.info("bookbuild: removed %s (its source is gone)", path)
     record.write_text(json.dumps(sorted(now), indent=0), encoding="utf-8")
+
+
+def remove_files_without_page(app: Sphinx) -> None:
+    """Delete the images and downloads of the site that no page uses any more."""
+    if app.builder.name != "html":
+        return
+    site = Path(app.outdir)
+    images = {unique for _, unique in app.env.images.values()}
+    downloads = {Path(dest).parts[0] for _, dest in app.env.dlfiles.values()}
+    for folder, used in ((site / "_images", images), (site / "_downloads", downloads)):
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.name not in used:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                LOGGER.info("bookbuild: removed %s (no page uses it)", path)
 
 
 def code_digest(folder: Path = Path(__file__).parent) -> str:
