@@ -206,9 +206,8 @@ def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
     # own: its kernel must bind no TCP port (the port race of
     # jupyter/jupyter_client#276), and its socket folder is gone afterwards.
     import subprocess
-    import sys
 
-    from tests.conftest import MYSTNB_FRONT_MATTER
+    from tests.conftest import MYSTNB_FRONT_MATTER, sphinx_command
 
     (tmp_path / "ipc.py").write_text(
         "import bookbuild.upstream\n\n"
@@ -216,7 +215,8 @@ def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
         "    bookbuild.upstream.kernels_over_ipc()\n"
         "    return {'parallel_read_safe': True}\n"
     )
-    (tmp_path / "index.md").write_text(MYSTNB_FRONT_MATTER + KERNEL_PAGE)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "index.md").write_text(MYSTNB_FRONT_MATTER + KERNEL_PAGE)
     (tmp_path / "conf.py").write_text(
         "import os, sys\n"
         "sys.path.insert(0, os.path.dirname(__file__))\n"
@@ -224,19 +224,12 @@ def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
         "extensions = ['myst_nb', 'ipc']\n"
         "nb_execution_mode = 'cache'\n"
     )
-    out = tmp_path / "_build" / "html"
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-q",
-        "-b",
-        "html",
-        str(tmp_path),
-        str(out),
-    ]
-    build = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    command, environment = sphinx_command(tmp_path, tmp_path / "_build", jobs="1")
+    build = subprocess.run(
+        command, env=environment, capture_output=True, text=True, timeout=300
+    )
     assert build.returncode == 0, build.stderr[-3000:]
+    out = tmp_path / "_build" / "html"
     printed = re.search(r"transport: (\w+) (\S+)", (out / "index.html").read_text())
     assert printed, "the page's cell printed nothing"
     assert printed[1] == "ipc", f"the kernel listened on {printed[1]}, not Unix sockets"

@@ -10,6 +10,7 @@ two builds never share a file that differs between them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -42,15 +43,11 @@ def own_files(site: Path, suffixes: set[str]) -> list[Path]:
     page uses (so the English site differed with and without a Chinese build
     beside it) and were bundled into the English folder.
     """
-    nested = [
-        static.parent
-        for static in site.glob("*/**/_static")
-        if static.is_dir() and static.parent != site
-    ]
-    return [
-        path
-        for path in sorted(site.rglob("*"))
-        if path.suffix in suffixes
-        and path.is_file()
-        and not any(root in path.parents for root in nested)
-    ]
+    found = []
+    for folder, subfolders, files in os.walk(site):
+        # One walk, not entering a folder that is a site (has a _static) itself.
+        subfolders[:] = [
+            name for name in subfolders if not Path(folder, name, "_static").is_dir()
+        ]
+        found += [Path(folder, name) for name in files if Path(name).suffix in suffixes]
+    return sorted(found)
