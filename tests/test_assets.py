@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -334,58 +333,3 @@ def test_colour_mode_is_resolved_before_the_first_paint(built_book):
         soup = BeautifulSoup(built_book.html(docname), "html.parser")
         inline = [s.string or "" for s in soup.head.find_all("script", src=False)]
         assert any("prefers-color-scheme" in s for s in inline), docname
-
-
-def test_the_purge_is_redone_only_when_the_site_uses_other_names(tmp_path, monkeypatch):
-    site, doctrees = tmp_path / "html", tmp_path / "doctrees"
-    (site / "_static").mkdir(parents=True)
-    app = SimpleNamespace(
-        outdir=site, doctreedir=doctrees, builder=SimpleNamespace(name="html")
-    )
-    theme = ".a{x:y}.b{x:z}"
-    purges = []
-    real = assets.without_unused_rules
-    monkeypatch.setattr(
-        assets, "without_unused_rules", lambda *a: purges.append(1) or real(*a)
-    )
-
-    def build(page: str) -> str:
-        (site / "page.html").write_text(page, encoding="utf-8")
-        (site / "_static" / "basic.css").write_text(
-            theme, encoding="utf-8"
-        )  # copied anew
-        assets._purge_stylesheets(app, None)
-        return (site / "_static" / "basic.css").read_text(encoding="utf-8")
-
-    assert build('<p class="a">Some prose.</p>') == ".a{x:y}"
-    assert build('<p class="a">Some new prose, other words.</p>') == ".a{x:y}"
-    assert len(purges) == 1  # the prose edit looked the result up
-    assert build('<p class="a">Prose.</p><p class="b">b</p>') == ".a{x:y}.b{x:z}"
-    assert len(purges) == 2
-
-
-def test_the_purge_reads_this_site_alone_not_the_one_built_inside_it(tmp_path):
-    # The Chinese edition lives in zh/ of the English site; a class only its
-    # pages use must not keep a rule in the English stylesheet, or the English
-    # site would differ with and without a Chinese build beside it.
-    from types import SimpleNamespace
-
-    from bookbuild.assets import _purge_stylesheets
-
-    site = tmp_path / "html"
-    for root, word in ((site, "used"), (site / "zh", "topic")):
-        (root / "_static" / "styles").mkdir(parents=True)
-        (root / "_static" / "styles" / "pydata-sphinx-theme.css").write_text(
-            ".used{color:red}.topic{color:blue}.never{color:green}"
-        )
-        (root / "index.html").write_text(f'<div class="{word}">x</div>')
-    app = SimpleNamespace(
-        outdir=str(site),
-        doctreedir=str(tmp_path / "doctrees"),
-        builder=SimpleNamespace(name="html"),
-    )
-    _purge_stylesheets(app, None)
-    purged = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
-    assert ".used" in purged
-    assert ".topic" not in purged
-    assert ".never" not in purged

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bookbuild import bundle
 from bookbuild.bundle import FOLDER, TAG, attributes, bundle_site, stylesheet_text
 from tests.conftest import Build
 
@@ -46,7 +47,7 @@ def test_a_page_links_one_bundle_of_its_stylesheets_in_order(tmp_path):
     assert len(bundles) == 1
     ((name, css),) = bundles.items()
     # @import inlined, in place; url() rewritten from the bundle's folder
-    assert css == 'p{margin:0}\n\nh1{color:red}\n\na{background:url("../img/a.svg")}\n'
+    assert css == 'p{margin:0}h1{color:red}\na{background:url("../img/a.svg")}'
     assert (site / FOLDER / name).read_text() == css
     for page, up in ((site / "index.html", ""), (site / "sub/page.html", "../")):
         links = linked(page)
@@ -103,6 +104,78 @@ def test_a_site_built_inside_the_site_is_left_to_its_own_build(tmp_path):
     (own,) = bundle_site(nested)  # its own build bundles it, in its folder
     assert (nested / FOLDER / own).is_file()
     assert f"{FOLDER}/{own}" in (nested / "index.html").read_text()
+
+
+def one_page_site(root: Path, css: str, body: str) -> Path:
+    (root / "_static").mkdir(parents=True, exist_ok=True)
+    (root / "_static" / "book.css").write_text(css)
+    (root / "index.html").write_text(
+        '<html><head><link rel="stylesheet" href="_static/book.css" /></head>'
+        f"<body>{body}</body></html>"
+    )
+    return root
+
+
+def test_a_bundle_leaves_out_the_rules_no_page_uses(tmp_path):
+    css = ".used{color:red}.never{color:green}p{margin:0}"
+    site = one_page_site(tmp_path, css, '<p class="used">x</p>')
+    ((_, bundled),) = bundle_site(site).items()
+    assert bundled == ".used{color:red}p{margin:0}"
+    assert (site / "_static" / "book.css").read_text() == css  # the file stays
+
+
+def test_the_purge_is_redone_only_when_the_site_uses_other_names(tmp_path, monkeypatch):
+    purges = []
+    real = bundle.without_unused_rules
+    monkeypatch.setattr(
+        bundle, "without_unused_rules", lambda *a: purges.append(1) or real(*a)
+    )
+    cache = tmp_path / "doctrees" / "purged"
+
+    def build(body: str) -> str:
+        site = one_page_site(tmp_path / "html", ".a{x:y}.b{x:z}", body)
+        ((_, bundled),) = bundle_site(site, cache).items()
+        return bundled
+
+    assert build('<p class="a">Some prose.</p>') == ".a{x:y}"
+    assert build('<p class="a">Some new prose, other words.</p>') == ".a{x:y}"
+    assert len(purges) == 1  # the prose edit looked the result up
+    assert build('<p class="a">Prose.</p><p class="b">b</p>') == ".a{x:y}.b{x:z}"
+    assert len(purges) == 2
+    assert len(list(cache.iterdir())) == 1  # the older result is gone
+
+
+def test_the_purge_reads_this_site_alone_not_the_one_built_inside_it(tmp_path):
+    # The Chinese edition lives in zh/ of the English site; a class only its
+    # pages use must not keep a rule in the English bundle, or the English
+    # site would differ with and without a Chinese build beside it.
+    css = ".used{color:red}.topic{color:blue}.never{color:green}"
+    site = one_page_site(tmp_path, css, '<div class="used">x</div>')
+    one_page_site(site / "zh", css, '<div class="topic">x</div>')
+    ((_, bundled),) = bundle_site(site).items()
+    assert bundled == ".used{color:red}"
+
+
+def test_a_page_linking_from_the_sites_address_links_its_bundle_from_there(
+    tmp_path,
+):
+    # The 404 page is served at any address, so it links from /book/.
+    site = one_page_site(tmp_path, "p{margin:0}", "<p>x</p>")
+    page = site / "404.html"
+    page.write_text(
+        '<html><head><link rel="preload" href="/book/_static/book.css" as="style" />'
+        '<link rel="stylesheet" href="/book/_static/book.css?v=1" /></head>'
+        "<body><p>Not found</p></body></html>"
+    )
+    for _ in range(2):  # and still does when a later build bundles it again
+        ((name, _),) = bundle_site(site, served_at="/book/").items()
+        assert linked(page) == [
+            {
+                "rel": "stylesheet",
+                "href": f"/book/{FOLDER}/{name}",
+                "data-bundle": "_static/book.css",
+            }
+        ]
 
 
 def test_an_import_cycle_is_inlined_once(tmp_path):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import pytest
 from pygments import highlight
@@ -18,7 +19,7 @@ SOURCE = "loss = np.sum((y - target) ** 2)\n"
 
 
 class _Config:
-    html_theme_options = {
+    html_theme_options: ClassVar[dict[str, str]] = {
         "pygments_light_style": "a11y-high-contrast-light",
         "pygments_dark_style": "a11y-high-contrast-dark",
     }
@@ -46,9 +47,10 @@ def test_a_token_is_plain_only_when_every_style_draws_it_as_text():
     assert {Name, Punctuation} <= plain_tokens([light])
     assert Operator not in plain_tokens([light])
     assert Text not in plain_tokens([light])
+
     # A style that colours names keeps their spans, whatever the others do.
     class NamesInRed(Style):
-        styles = {Name: "#ff0000"}
+        styles: ClassVar[dict] = {Name: "#ff0000"}
 
     assert Name not in plain_tokens([light, NamesInRed])
     assert Punctuation in plain_tokens([light, NamesInRed])
@@ -56,7 +58,7 @@ def test_a_token_is_plain_only_when_every_style_draws_it_as_text():
 
 def test_the_site_must_name_its_code_styles():
     class Unnamed(_Config):
-        html_theme_options: dict[str, str] = {}
+        html_theme_options: ClassVar[dict[str, str]] = {}
 
     with pytest.raises(ValueError, match="pygments_light_style"):
         book_styles(Unnamed())

@@ -5,14 +5,15 @@ typesets its maths.
 
 from __future__ import annotations
 
+import posixpath
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import sphinx_book_theme
 from bs4 import BeautifulSoup
 
+from bookbuild.bundle import stylesheet_text
 from tests.browser.conftest import CHAPTERS, MODES, PAGES
 from tests.browser.harness import PREFIX, PageLog, SiteServer
 from tests.conftest import Build
@@ -137,16 +138,27 @@ def test_a_missing_page_gets_the_styled_404_page(new_context, site):
     assert guarded.outside == []
 
 
-# The theme's stylesheets as the theme ships them (Font Awesome's rules aside):
-# bookbuild.assets removes the rules no page uses from the copies in the site.
-THEME_STYLESHEETS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css")
+def bundled_stylesheets(name: str, build: Build) -> tuple[str, str]:
+    """Page ``name``'s stylesheets as the site has them, and its bundle of them.
 
-
-def original_stylesheet(name: str, build: Build) -> str:
-    if name == "styles/pydata-sphinx-theme.css":  # Font Awesome's rules removed
-        return (build.out / ".bookbuild-static" / name).read_text("utf-8")
-    theme = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme"
-    return (theme / "static" / name).read_text("utf-8")
+    The site's ``_static`` keeps each file as its project wrote it (Font
+    Awesome's rules aside); bookbuild.bundle drops the rules no page uses as it
+    bundles them.
+    """
+    page = build.html_dir / f"{name}.html"
+    link = BeautifulSoup(page.read_text("utf-8"), "html.parser").find(
+        "link", attrs={"data-bundle": True}
+    )
+    href = link["href"].split("?")[0]
+    if href.startswith(PREFIX):  # the 404 page links from the site's address
+        href = posixpath.relpath(
+            href.removeprefix(PREFIX),
+            page.parent.relative_to(build.html_dir).as_posix() or ".",
+        )
+    bundle = (page.parent / href).resolve()
+    files = [(page.parent / f).resolve() for f in link["data-bundle"].split()]
+    original = "\n".join(stylesheet_text(f, bundle.parent) for f in files)
+    return original, bundle.read_text("utf-8")
 
 
 # For each selector of the original stylesheet that the site's copy lacks:
@@ -206,23 +218,15 @@ UNKEPT_SELECTORS_JS = r"""([original, site]) => {
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_site_keeps_every_theme_rule_a_page_uses(
-    new_context, site, built_book, mode
-):
-    originals = {n: original_stylesheet(n, built_book) for n in THEME_STYLESHEETS}
-    in_site = {
-        name: (built_book.html_dir / "_static" / name).read_text("utf-8")
-        for name in THEME_STYLESHEETS
-    }
-    for name in THEME_STYLESHEETS:  # the site's copies did lose unused rules
-        assert len(in_site[name]) < 0.9 * len(originals[name]), name
+def test_the_bundle_keeps_every_rule_a_page_uses(new_context, site, built_book, mode):
     guarded = new_context(color_scheme=mode, viewport={"width": 1280, "height": 900})
     page = guarded.new_page()
     unkept = {}
     for page_name in PAGES:
+        original, bundle = bundled_stylesheets(page_name, built_book)
+        # the bundle did lose the rules no page uses
+        assert len(bundle) < 0.9 * len(original), page_name
         page.goto(site.page_url(page_name), wait_until="load")
-        for name in THEME_STYLESHEETS:
-            sheets = [originals[name], in_site[name]]
-            if missing := page.evaluate(UNKEPT_SELECTORS_JS, sheets):
-                unkept[page_name, name] = missing[:5]
+        if missing := page.evaluate(UNKEPT_SELECTORS_JS, [original, bundle]):
+            unkept[page_name] = missing[:5]
     assert unkept == {}

@@ -31,14 +31,9 @@ The first paint
     script in the head resolves it before the first paint.
 
 Rules no page uses
-    Most of the theme's stylesheets styles what this book never shows
-    (Bootstrap's carousels, modals, version switchers...): 43 kB of the
-    theme's 68 kB of render-blocking CSS, which a phone must fetch before it
-    paints. Once the pages are written, the theme's stylesheets in the built
-    site (:data:`PURGED_STYLESHEETS`, which Sphinx copies anew in every
-    build) lose every selector that names a class or id that no page and no
-    script of the site contains, as PurgeCSS does
-    (:func:`bookbuild.css.without_unused_rules`, on tinycss2's parser).
+    Most of what the theme's stylesheets style, this book never shows: the
+    stylesheets lose those rules as :mod:`bookbuild.bundle` puts them into
+    each page's one stylesheet.
 
 Images
     Every content image gets ``width``/``height`` (from the notebook output's
@@ -63,13 +58,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.images import get_image_size
 
-from bookbuild.css import (
-    mentioned,
-    without_font_awesome,
-    without_unused_rules,
-    words_in,
-)
-from bookbuild.folders import build_folder, own_files, suffix
+from bookbuild.css import without_font_awesome
+from bookbuild.folders import build_folder, suffix
 from bookbuild.icon_stylesheet import STYLESHEET, load_icons, stylesheet
 
 EAGER_TEXT_CHARS = 600
@@ -175,45 +165,6 @@ def _write_theme_stylesheet(app: Sphinx, folder: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(without_font_awesome(css.decode("utf-8")), encoding="utf-8")
     stamp.write_text(digest)
-
-
-# --- the theme's stylesheets without the rules no page uses ---------------------------
-
-PURGED_STYLESHEETS = (
-    "styles/pydata-sphinx-theme.css",
-    "styles/sphinx-book-theme.css",
-    "basic.css",
-)
-"""Stylesheets (in ``_static``) that lose the rules no page uses. Only files that
-Sphinx copies over in every build (the themes'): an extension's file that it
-copies only when missing would otherwise keep the rules of an older build."""
-
-
-def _purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
-    """Remove the rules no page uses from the theme's stylesheets in the site."""
-    if exception is not None or not is_website(app):
-        return
-    outdir = Path(app.outdir)
-    site_files = own_files(outdir, {".html", ".js"})
-    used = words_in(p.read_text("utf-8", errors="replace") for p in site_files)
-    # Sphinx copies these files anew in every build: keep the results, keyed on
-    # the stylesheet and the names it mentions that the site uses, so that a
-    # rebuild that changed no such name (a prose edit) only looks them up.
-    cache = Path(app.doctreedir) / "bookbuild-purged-css"
-    cache.mkdir(parents=True, exist_ok=True)
-    for name in PURGED_STYLESHEETS:
-        path = outdir / "_static" / name
-        if not path.is_file():
-            continue
-        css = path.read_text(encoding="utf-8")
-        relevant = "\n".join(sorted(mentioned(css) & used))
-        key = hashlib.sha256(f"{css}\0{relevant}".encode()).hexdigest()
-        cached = cache / f"{key[:32]}.{path.name}"
-        if not cached.is_file():
-            for old in cache.glob(f"*.{path.name}"):
-                old.unlink()
-            cached.write_text(without_unused_rules(css, used), encoding="utf-8")
-        path.write_bytes(cached.read_bytes())
 
 
 def _copy_extension_stylesheets(app: Sphinx) -> None:
@@ -478,5 +429,4 @@ def setup(app: Sphinx) -> None:
     # After the themes and extensions have added their files (priority 500).
     app.connect("html-page-context", _trim_page, priority=900)
     app.connect("build-finished", _remove_unused_files)
-    app.connect("build-finished", _purge_stylesheets, priority=900)
     app.add_post_transform(SizeAndLazyLoadImages)

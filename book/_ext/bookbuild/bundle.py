@@ -17,6 +17,17 @@ link keeps the list of files it stands for (``data-bundle``): a later build,
 which may leave the page as it is, bundles the current files again. Bundles
 that no page links any more are removed.
 
+Each stylesheet enters the bundle without the rules no page uses: every
+selector that names a class or id that no page and no script of the site
+contains goes, as PurgeCSS does (:func:`bookbuild.css.without_unused_rules`,
+on tinycss2's parser). Most of what the theme and the extensions style is
+never shown here (Bootstrap's carousels and modals, myst-nb's widgets, the
+Pygments classes of other languages): a chapter's bundle has a third fewer
+rules, and a phone spends less time matching them against the page. The files
+in ``_static`` stay as their projects wrote them; the purged texts are kept
+in the doctrees folder, keyed on the file and on the names it mentions that
+the site uses, so a build that changed no such name only looks them up.
+
 Links inside ``<noscript>``, with a ``media`` of their own, or to other
 hosts are left alone; so are pages that link to a file the site lacks.
 """
@@ -27,12 +38,14 @@ import hashlib
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from bookbuild.assets import is_website
+from bookbuild.css import mentioned, without_unused_rules, words_in
 from bookbuild.folders import own_files
 
 logger = logging.getLogger(__name__)
@@ -82,18 +95,62 @@ def stylesheet_text(
     return URL.sub(moved, IMPORT.sub(inline, css))
 
 
+class Purge:
+    """Stylesheets without the rules no page of a site uses, kept in ``cache``."""
+
+    def __init__(self, used: set[str], cache: Path | None = None) -> None:
+        self.used = used
+        self.cache = cache
+        self.kept: set[Path] = set()  # the cache files this build used
+
+    def __call__(self, css: str) -> str:
+        """Return ``css`` without the rules no page uses."""
+        if self.cache is None:
+            return without_unused_rules(css, self.used)
+        relevant = "\n".join(sorted(mentioned(css) & self.used))
+        key = hashlib.sha256(f"{css}\0{relevant}".encode()).hexdigest()[:32]
+        path = self.cache / f"{key}.css"
+        if not path.is_file():
+            self.cache.mkdir(parents=True, exist_ok=True)
+            path.write_text(without_unused_rules(css, self.used), encoding="utf-8")
+        self.kept.add(path)
+        return path.read_text(encoding="utf-8")
+
+    def forget_the_rest(self) -> None:
+        """Delete the cached texts this build did not use."""
+        if self.cache is not None and self.cache.is_dir():
+            for path in self.cache.glob("*.css"):
+                if path not in self.kept:
+                    path.unlink()
+
+
 def bundle_page(
     page: Path,
     site: Path,
     bundles: dict[str, str],
     texts: dict[Path, str] | None = None,
+    purge: Callable[[str], str] | None = None,
+    served_at: str | None = None,
 ) -> str | None:
     """Return ``page``'s HTML with its stylesheets bundled (None: nothing to do).
 
     ``bundles`` maps the bundle names written so far to their CSS; the page's
     bundle is added to it. ``texts`` keeps each stylesheet's text as read from
-    the bundles' folder, for the site's other pages.
+    the bundles' folder (and trimmed by ``purge``), for the site's other pages.
+    ``served_at`` is the address of the site's root (``/book/``): a page that
+    links its stylesheets from there (the 404 page, which is served at any
+    address) links its bundle from there too.
     """
+    absolute = False
+
+    def local(href: str) -> str | None:
+        nonlocal absolute
+        if served_at and href.startswith(served_at):
+            absolute = True
+            in_site = (site / href.removeprefix(served_at)).as_posix()
+            return posixpath.relpath(in_site, page.parent.as_posix())
+        return _local_path(href)
+
     text = page.read_text(encoding="utf-8")
     head_end = text.find("</head>")
     if head_end < 0:
@@ -104,10 +161,11 @@ def bundle_page(
         attrs = attributes(match.group(0))
         if "data-bundle" in attrs:
             links.append((match, attrs["data-bundle"].split()))
+            local(attrs.get("href", ""))  # notes a bundle linked from the root
         elif attrs.get("rel") == "stylesheet" and attrs.get("media", "all") == "all":
-            local = _local_path(attrs.get("href", ""))
-            if local is not None:
-                links.append((match, [local]))
+            path = local(attrs.get("href", ""))
+            if path is not None:
+                links.append((match, [path.split("?")[0]]))
     files = [name for _, names in links for name in names]
     paths = [(page.parent / name).resolve() for name in files]
     if not files or not all(p.is_file() for p in paths):
@@ -125,7 +183,8 @@ def bundle_page(
     texts = {} if texts is None else texts  # each file read once per site
     for path in paths:
         if path not in texts:
-            texts[path] = stylesheet_text(path, folder)
+            css = stylesheet_text(path, folder)
+            texts[path] = css if purge is None else purge(css)
     css = "\n".join(texts[p] for p in paths)
     name = hashlib.sha256(css.encode("utf-8")).hexdigest()[:20] + ".css"
     bundles[name] = css
@@ -133,6 +192,8 @@ def bundle_page(
     href = posixpath.relpath(
         f"{site.as_posix()}/{FOLDER}/{name}", page.parent.as_posix()
     )
+    if absolute:
+        href = f"{served_at}{FOLDER}/{name}"
     link = (
         f'<link rel="stylesheet" href="{html.escape(href)}" '
         f'data-bundle="{html.escape(" ".join(files))}" />\n'
@@ -145,9 +206,9 @@ def bundle_page(
     # A preload of a file now inside the bundle would fetch it for nothing.
     for match in TAG.finditer(new[: new.find("</head>")]):
         attrs = attributes(match.group(0))
-        local = _local_path(attrs.get("href", ""))
-        preload = attrs.get("rel") == "preload" and local is not None
-        if preload and (page.parent / local).resolve() in bundled:
+        path = local(attrs.get("href", ""))
+        preload = attrs.get("rel") == "preload" and path is not None
+        if preload and (page.parent / path.split("?")[0]).resolve() in bundled:
             new = new.replace(match.group(0), "", 1)
     return None if new == text else new
 
@@ -166,14 +227,25 @@ def _imported(paths: list[Path]) -> set[Path]:
     return found
 
 
-def bundle_site(site: Path) -> dict[str, str]:
-    """Bundle every page's stylesheets in the built ``site``; return the bundles."""
+def bundle_site(
+    site: Path, cache: Path | None = None, served_at: str | None = None
+) -> dict[str, str]:
+    """Bundle every page's stylesheets in the built ``site``; return the bundles.
+
+    The stylesheets lose the rules that no page or script of ``site`` uses
+    (the purged texts are kept in ``cache``, if given). ``served_at`` is the
+    address of the site's root, for pages that link from there.
+    """
     bundles: dict[str, str] = {}
     texts: dict[Path, str] = {}
-    for page in own_files(site, {".html"}):
-        new = bundle_page(page, site, bundles, texts)
+    site_files = own_files(site, {".html", ".js"})
+    used = words_in(p.read_text("utf-8", errors="replace") for p in site_files)
+    purge = Purge(used, cache)
+    for page in (p for p in site_files if p.suffix == ".html"):
+        new = bundle_page(page, site, bundles, texts, purge, served_at)
         if new is not None:
             page.write_text(new, encoding="utf-8")
+    purge.forget_the_rest()
     folder = site / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for name, css in bundles.items():
@@ -188,9 +260,12 @@ def bundle_site(site: Path) -> dict[str, str]:
 
 def _bundle(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and is_website(app):
-        bundle_site(Path(app.outdir))
+        # sphinx-notfound-page links the 404 page's files from the site's root.
+        served_at = getattr(app.config, "notfound_urls_prefix", None) or None
+        cache = Path(app.doctreedir) / "bookbuild-purged-css"
+        bundle_site(Path(app.outdir), cache, served_at)
 
 
 def setup(app: Sphinx) -> None:
-    """Bundle the stylesheets once the pages and the purged stylesheets are written."""
+    """Bundle the stylesheets once the pages and the stylesheets are written."""
     app.connect("build-finished", _bundle, priority=950)

@@ -35,7 +35,7 @@ options Sphinx's own lexer for each would get."""
 
 
 def plain_tokens(styles: Iterable[type[Style]]) -> frozenset[_TokenType]:
-    """The token types that each of ``styles`` draws exactly like plain text."""
+    """Return the token types that each of ``styles`` draws like plain text."""
     styles = list(styles)
     return frozenset(
         token
@@ -55,6 +55,7 @@ class AsPlainText(Filter):
     def filter(
         self, lexer: Lexer, stream: Iterable[tuple[_TokenType, str]]
     ) -> Iterator[tuple[_TokenType, str]]:
+        """Yield the tokens of ``stream``, the plain ones as plain text."""
         for token, value in stream:
             yield (Text if token in self.plain else token), value
 
@@ -65,15 +66,15 @@ def lexer_with_plain_text(
     """Pygments' lexer class for ``language``, writing ``plain`` as plain text."""
     base = find_lexer_class_by_name(language)
 
-    def __init__(self: Lexer, **options: Any) -> None:
+    def init(self: Lexer, **options: Any) -> None:
         base.__init__(self, **{**defaults, **options})
         self.add_filter(AsPlainText(plain))
 
-    return type(base.__name__, (base,), {"__init__": __init__})
+    return type(base.__name__, (base,), {"__init__": init})
 
 
 def book_styles(config: Config) -> list[type[Style]]:
-    """The Pygments styles of the site (light and dark) and of the PDF."""
+    """Return the Pygments styles of the site (light and dark) and of the PDF."""
     options = config.html_theme_options
     names = [options.get("pygments_light_style"), options.get("pygments_dark_style")]
     if None in names:
@@ -93,4 +94,5 @@ def _register_lexers(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> None:
+    """Give the book's languages their lexers once the configuration is read."""
     app.connect("config-inited", _register_lexers)
