@@ -10,14 +10,15 @@ import pytest
 from pygments.styles import get_style_by_name
 from pygments.token import Name
 
-from tests.browser.conftest import CHAPTERS, MODES
+from tests.browser.conftest import MODES, PAGES
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 CODE_COLOURS_JS = """
 () => [...document.querySelectorAll(
-    '.highlight-python .highlight pre, .highlight-ipython3 .highlight pre')]
+    ['python', 'pycon', 'default', 'ipython3']
+      .map(language => `.highlight-${language} .highlight pre`).join(', '))]
   .map(pre => ({
     colour: getComputedStyle(pre).color,
     plain: [...pre.childNodes]
@@ -41,7 +42,7 @@ def test_names_without_a_span_keep_the_colour_of_names(new_context, site, mode):
     expected = _style_colour(mode)
     page = new_context(color_scheme=mode).new_page()
     wrong, plain_text = [], 0
-    for name in CHAPTERS:
+    for name in PAGES:
         page.goto(site.page_url(name))
         for block in page.evaluate(CODE_COLOURS_JS):
             plain_text += len(block["plain"])

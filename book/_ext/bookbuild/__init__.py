@@ -31,9 +31,10 @@
   icons as inline SVG instead of Font Awesome, no unused scripts or styles,
   sized and lazily loaded images (``make bench`` measures the pages); the
   icons' stylesheet is :mod:`bookbuild.icon_stylesheet`, and
-  :mod:`bookbuild.css` trims the theme's stylesheets (on tinycss2's parser).
+  :mod:`bookbuild.css` trims the stylesheets (on tinycss2's parser).
 * :mod:`bookbuild.bundle` gives every page one stylesheet instead of a
-  dozen, so a phone's first paint waits for one request, not three rounds.
+  dozen, so a phone's first paint waits for one request, not three rounds,
+  and leaves out of it the rules no page uses.
 * :mod:`bookbuild.highlight` writes code tokens that every style draws as
   plain text without a ``<span>`` each (a fifth of a chapter's elements).
 * :mod:`bookbuild.meta` gives every page the description of its front matter

@@ -1,4 +1,4 @@
-"""The theme's stylesheets, trimmed: without Font Awesome, and without unused rules.
+"""Stylesheets, trimmed: without Font Awesome, and without unused rules.
 
 tinycss2 (a maintained parser of CSS Syntax Level 3) reads the stylesheets;
 this module only decides which rules stay, and writes the rest back as the

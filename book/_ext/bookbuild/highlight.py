@@ -29,9 +29,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.pygments_styles import SphinxStyle
 
-LANGUAGES = {"python": {"stripnl": False}, "ipython3": {}}
-"""The languages of the book's code (literalinclude and code cells), with the
-options Sphinx's own lexer for each would get."""
+LANGUAGES = {"python": {"stripnl": False}, "pycon": {"stripnl": False}, "ipython3": {}}
+"""The languages of the book's code (literalinclude, the docstrings' examples and
+code cells), with the options Sphinx's own lexer for each would get."""
 
 
 def plain_tokens(styles: Iterable[type[Style]]) -> frozenset[_TokenType]:
