@@ -194,6 +194,15 @@ def test_stylesheets_load_only_files_that_exist(built_book):
         for url in local_references(page)
         if urlsplit(url).path.endswith(".css")
     }
+    # and the files each page's bundle stands for (bookbuild.bundle)
+    sheets |= {
+        (page.parent / name).resolve()
+        for page in all_pages(built_book)
+        for link in BeautifulSoup(page.read_text("utf-8"), "html.parser").select(
+            "link[data-bundle]"
+        )
+        for name in link["data-bundle"].split()
+    }
     seen = set()
     while sheets:
         sheet = sheets.pop()

@@ -57,6 +57,9 @@ def _stop_at(project: Path, point: str, signum: int) -> str:
         stderr=subprocess.STDOUT,
         env=env,
         start_new_session=True,
+        # A shell without job control starts its background commands with
+        # Ctrl-C ignored, and they pass that on: a terminal's build has it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     seen = b""
     assert build.stdout is not None
