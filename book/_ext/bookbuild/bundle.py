@@ -141,14 +141,12 @@ def bundle_page(
     links its stylesheets from there (the 404 page, which is served at any
     address) links its bundle from there too.
     """
-    absolute = False
 
     def local(href: str) -> str | None:
-        nonlocal absolute
+        """Return a link's file relative to the page, without its query."""
         if served_at and href.startswith(served_at):
-            absolute = True
             in_site = (site / href.removeprefix(served_at)).as_posix()
-            return posixpath.relpath(in_site, page.parent.as_posix())
+            href = posixpath.relpath(in_site, page.parent.as_posix())
         return _local_path(href)
 
     text = page.read_text(encoding="utf-8")
@@ -161,11 +159,10 @@ def bundle_page(
         attrs = attributes(match.group(0))
         if "data-bundle" in attrs:
             links.append((match, attrs["data-bundle"].split()))
-            local(attrs.get("href", ""))  # notes a bundle linked from the root
         elif attrs.get("rel") == "stylesheet" and attrs.get("media", "all") == "all":
             path = local(attrs.get("href", ""))
             if path is not None:
-                links.append((match, [path.split("?")[0]]))
+                links.append((match, [path]))
     files = [name for _, names in links for name in names]
     paths = [(page.parent / name).resolve() for name in files]
     if not files or not all(p.is_file() for p in paths):
@@ -192,8 +189,9 @@ def bundle_page(
     href = posixpath.relpath(
         f"{site.as_posix()}/{FOLDER}/{name}", page.parent.as_posix()
     )
-    if absolute:
-        href = f"{served_at}{FOLDER}/{name}"
+    first_href = attributes(links[0][0].group(0)).get("href", "")
+    if served_at and first_href.startswith(served_at):
+        href = f"{served_at}{FOLDER}/{name}"  # as the page linked its files
     link = (
         f'<link rel="stylesheet" href="{html.escape(href)}" '
         f'data-bundle="{html.escape(" ".join(files))}" />\n'
@@ -208,7 +206,7 @@ def bundle_page(
         attrs = attributes(match.group(0))
         path = local(attrs.get("href", ""))
         preload = attrs.get("rel") == "preload" and path is not None
-        if preload and (page.parent / path.split("?")[0]).resolve() in bundled:
+        if preload and (page.parent / path).resolve() in bundled:
             new = new.replace(match.group(0), "", 1)
     return None if new == text else new
 
