@@ -16,6 +16,15 @@
  * of two sliders. The script adds the controls (native sliders and lists,
  * each with a visible label), so they work by keyboard and exist only when
  * it runs. Nothing moves by itself: there is no animation to reduce.
+ *
+ * Animated pictures (nnbasics.plotting.animation, in a <div
+ * class="nnb-animation">) play by SVG's own <animate> elements, with or
+ * without this script. The script adds what they cannot do alone: a button
+ * that pauses and plays them (moving content that lasts more than five
+ * seconds must be stoppable, WCAG 2.2.2; its words come from the div, in
+ * the page's language), and it holds a picture still while it is out of
+ * view or the reader asks for reduced motion: each frame of a playing SVG
+ * lays out and paints the whole page again.
  */
 (() => {
   "use strict";
@@ -107,6 +116,33 @@
     widget.classList.add("nnb-ready");
   };
 
+  const animate = (box) => {
+    const svg = box.querySelector("svg");
+    const reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "nnb-play";
+    let stopped = false;
+    let inView = false;
+    const apply = () => {
+      if (inView && !stopped && !reduced.matches) svg.unpauseAnimations();
+      else svg.pauseAnimations();
+      button.textContent = stopped ? box.dataset.play : box.dataset.pause;
+      button.hidden = reduced.matches;
+    };
+    button.addEventListener("click", () => {
+      stopped = !stopped;
+      apply();
+    });
+    reduced.addEventListener("change", apply);
+    new IntersectionObserver(([entry]) => {
+      inView = entry.isIntersecting;
+      apply();
+    }).observe(svg);
+    box.prepend(button);
+    apply();
+  };
+
   // The controls' look, in the theme's colours (both colour modes).
   const STYLE = `
 .nnb-interactive { margin: 1rem 0; }
@@ -118,15 +154,20 @@
 .nnb-control select { padding: 0.2rem; color: var(--pst-color-text-base);
   background: var(--pst-color-background); border: 1px solid var(--pst-color-border); }
 html[data-theme="dark"] .nnb-controls { color-scheme: dark; }
-.nnb-readout { max-width: 480px; margin-top: 0.5rem; }`;
+.nnb-readout { max-width: 480px; margin-top: 0.5rem; }
+.nnb-play { display: block; margin-bottom: 0.5rem; padding: 0.25rem 0.75rem; font: inherit;
+  color: var(--pst-color-text-base); background: var(--pst-color-surface);
+  border: 1px solid var(--pst-color-border); border-radius: 0.25rem; }`;
 
   const start = () => {
     const widgets = document.querySelectorAll(".nnb-interactive[data-config]");
-    if (!widgets.length) return;
+    const animations = document.querySelectorAll(".nnb-animation");
+    if (!widgets.length && !animations.length) return;
     const style = document.createElement("style");
     style.textContent = STYLE;
     document.head.append(style);
     widgets.forEach(setUp);
+    animations.forEach(animate);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

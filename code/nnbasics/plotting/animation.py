@@ -18,6 +18,7 @@ reduced-motion setting in every browser, and keeps moving.
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from collections.abc import Callable
 
 import numpy as np
@@ -65,8 +66,12 @@ class InlineSVG:
 
     Inline, the SVG's own ``@media (prefers-reduced-motion: reduce)`` rule
     sees the reader's setting, so :func:`descent_animation` stands still for
-    readers who asked for less motion. Jupyter shows the HTML form; builds
-    that cannot show HTML (PDF, e-book) take the SVG form.
+    readers who asked for less motion. An animated SVG comes in a
+    ``<div class="nnb-animation">`` that carries the words of a pause
+    button, in the current language: the book's script adds the button (moving
+    pictures must be stoppable) and holds the picture still while it is out
+    of view. Jupyter shows the HTML form; builds that cannot show HTML (PDF,
+    e-book) take the SVG form.
 
     Parameters
     ----------
@@ -77,13 +82,20 @@ class InlineSVG:
     --------
     >>> InlineSVG("<svg></svg>")._repr_html_()
     '<svg></svg>'
+    >>> InlineSVG("<svg><animate/></svg>")._repr_html_()[:61]
+    '<div class="nnb-animation" data-pause="Pause the animation" '
     """
 
     def __init__(self, svg: str) -> None:
         self.svg = svg
 
     def _repr_html_(self) -> str:
-        return self.svg
+        if "<animate" not in self.svg:
+            return self.svg
+        return (
+            f'<div class="nnb-animation" data-pause="{escape(tr("Pause the animation"))}" '
+            f'data-play="{escape(tr("Play the animation"))}">{self.svg}</div>'
+        )
 
     def _repr_svg_(self) -> str:
         return self.svg
