@@ -18,8 +18,8 @@ reduced-motion setting in every browser, and keeps moving.
 from __future__ import annotations
 
 import hashlib
-from html import escape
 from collections.abc import Callable
+from html import escape
 
 import numpy as np
 from contourpy import ContourGenerator, contour_generator
@@ -82,7 +82,7 @@ class InlineSVG:
     --------
     >>> InlineSVG("<svg></svg>")._repr_html_()
     '<svg></svg>'
-    >>> InlineSVG("<svg><animate/></svg>")._repr_html_()[:61]
+    >>> InlineSVG("<svg><animate/></svg>")._repr_html_()[:60]
     '<div class="nnb-animation" data-pause="Pause the animation" '
     """
 
@@ -92,9 +92,13 @@ class InlineSVG:
     def _repr_html_(self) -> str:
         if "<animate" not in self.svg:
             return self.svg
+        pause, play = (
+            escape(tr("Pause the animation")),
+            escape(tr("Play the animation")),
+        )
         return (
-            f'<div class="nnb-animation" data-pause="{escape(tr("Pause the animation"))}" '
-            f'data-play="{escape(tr("Play the animation"))}">{self.svg}</div>'
+            f'<div class="nnb-animation" data-pause="{pause}" data-play="{play}">'
+            f"{self.svg}</div>"
         )
 
     def _repr_svg_(self) -> str:
