@@ -187,7 +187,9 @@ def test_two_builds_of_one_folder_take_turns(book_copy):
 
 EXTRA_PAGE = """\
 ---
-description: "A page that the test deletes again."
+myst:
+  html_meta:
+    description: "A page that the test deletes again."
 orphan: true
 ---
 

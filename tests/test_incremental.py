@@ -113,12 +113,14 @@ def test_figure_numbers_and_templates_follow_an_edit(book_copy):
 def test_a_page_without_a_short_description_fails_the_build(book_copy):
     missing = book_copy / "book" / "opening.md"
     text = missing.read_text()
-    missing.write_text(re.sub(r"^description: .*\n", "", text, count=1, flags=re.M))
+    missing.write_text(
+        re.sub(r"^myst:\n  html_meta:\n    description: .*\n", "", text, flags=re.M)
+    )
     too_long = book_copy / "book" / "api.md"
     too_long.write_text(
         re.sub(
-            r'^description: "',
-            'description: "' + "Far too long a description. " * 6,
+            r'^    description: "',
+            '    description: "' + "Far too long a description. " * 6,
             too_long.read_text(),
             count=1,
             flags=re.M,

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 import conf
@@ -70,7 +71,7 @@ def front_matter(docname: str) -> dict:
 def test_open_graph_and_description_come_from_the_front_matter(built_book, docname):
     html = page(built_book, docname)
     og = {m["property"]: m["content"] for m in html.select("meta[property^='og:']")}
-    description = front_matter(docname)["description"]
+    description = front_matter(docname)["myst"]["html_meta"]["description"]
     assert 50 < len(description) <= 160
     assert [m["content"] for m in html.select("meta[name=description]")] == [
         description
@@ -80,6 +81,22 @@ def test_open_graph_and_description_come_from_the_front_matter(built_book, docna
     assert og["og:title"] == html.title.get_text().split(" — ")[0].strip()
     assert og["og:site_name"] == conf.project
     assert og["og:type"] == "website"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_the_chinese_pages_are_described_in_chinese(built_book_zh, docname):
+    english = front_matter(docname)["myst"]["html_meta"]["description"]
+    po = REPO / "locales" / "zh_CN" / "LC_MESSAGES" / f"{docname}.po"
+    with po.open("rb") as file:
+        chinese = read_po(file).get(english).string
+    assert chinese
+    assert chinese != english
+    html = page(built_book_zh, docname)
+    assert [m["content"] for m in html.select("meta[name=description]")] == [chinese]
+    og = html.select_one("meta[property='og:description']")
+    assert og["content"] == chinese
+    # Sphinx flags a translated meta node; the flag is no HTML attribute.
+    assert not html.select("meta[translated]")
 
 
 def test_footer_names_the_package_version_and_the_commit(built_book):

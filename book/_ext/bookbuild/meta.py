@@ -1,14 +1,18 @@
 """Each page's description and Open Graph tags, from its front matter.
 
 Every page of the book states what it teaches in one sentence, in its front
-matter::
+matter, as MyST's ``html_meta``::
 
     ---
-    description: "Fit a model with two weights to recorded samples: ..."
+    myst:
+      html_meta:
+        description: "Fit a model with two weights to recorded samples: ..."
     ---
 
-That sentence becomes the page's ``<meta name="description">`` (what search
-engines show) and ``og:description`` (what a link preview shows), next to
+MyST makes it the page's ``<meta name="description">`` (what search engines
+show), and Sphinx's gettext extracts and translates it like a paragraph, so
+the Chinese pages are described in Chinese. This module repeats the
+(translated) sentence as ``og:description`` (what a link preview shows), next to
 ``og:title``, ``og:type``, ``og:url`` (under ``html_baseurl``) and
 ``og:site_name``. A page without a description, or with one longer than
 :data:`MAX_DESCRIPTION` characters (search engines cut it there), is a build
@@ -26,6 +30,8 @@ import re
 from html import escape
 from typing import Any
 
+from docutils import nodes
+from docutils.nodes import Node
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -34,18 +40,23 @@ LOGGER = logging.getLogger(__name__)
 MAX_DESCRIPTION = 160
 
 
-def page_description(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
+def page_description(
+    app: Sphinx, pagename: str, context: dict[str, Any], doctree: Node | None
+) -> str:
     """Return the description of ``pagename``: its front matter's, else its title's.
 
     Warns when a page of the book (not one Sphinx generates) has none, or one
     longer than :data:`MAX_DESCRIPTION` characters.
     """
-    description = str((context.get("meta") or {}).get("description", "")).strip()
+    metas = doctree.findall(nodes.meta) if doctree is not None else []
+    descriptions = [m["content"] for m in metas if m.get("name") == "description"]
+    description = descriptions[0].strip() if descriptions else ""
     if pagename in app.env.found_docs:
         if not description:
             LOGGER.warning(
-                'the page has no description: add description: "..." (one '
-                "sentence, at most %d characters) to its front matter",
+                "the page has no description: add myst: html_meta: "
+                'description: "..." (one sentence, at most %d characters) to '
+                "its front matter",
                 MAX_DESCRIPTION,
                 location=pagename,
                 type="bookbuild",
@@ -77,9 +88,9 @@ def _add_meta_tags(
     pagename: str,
     templatename: str,
     context: dict[str, Any],
-    doctree: object,
+    doctree: Node | None,
 ) -> None:
-    description = page_description(app, pagename, context)
+    description = page_description(app, pagename, context, doctree)
     title = page_title(context)
     tags = {
         ("name", "description"): description,
@@ -98,6 +109,15 @@ def _add_meta_tags(
     context["metatags"] = metatags
 
 
+def _drop_translated_flag(app: Sphinx, doctree: Node, docname: str) -> None:
+    # Sphinx's Locale transform marks a translated meta node ``translated``,
+    # and the HTML writer writes every attribute of a meta node into the tag:
+    # <meta translated="True">, which is not HTML.
+    for meta in doctree.findall(nodes.meta):
+        meta.attributes.pop("translated", None)
+
+
 def setup(app: Sphinx) -> None:
     """Add the description and Open Graph tags to every HTML page."""
+    app.connect("doctree-resolved", _drop_translated_flag)
     app.connect("html-page-context", _add_meta_tags)
