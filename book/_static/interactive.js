@@ -15,7 +15,7 @@
  * of frames). "click" maps a click on the picture to the nearest positions
  * of two sliders. The script adds the controls (native sliders and lists,
  * each with a visible label), so they work by keyboard and exist only when
- * it runs. Nothing moves by itself: there is no animation to reduce.
+ * it runs. These figures move only when a reader moves a control.
  *
  * Animated pictures (nnbasics.plotting.animation, in a <div
  * class="nnb-animation">) play by SVG's own <animate> elements, with or
