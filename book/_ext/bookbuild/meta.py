@@ -110,9 +110,10 @@ def _add_meta_tags(
 
 
 def _drop_translated_flag(app: Sphinx, doctree: Node, docname: str) -> None:
-    # Sphinx's Locale transform marks a translated meta node ``translated``,
-    # and the HTML writer writes every attribute of a meta node into the tag:
-    # <meta translated="True">, which is not HTML.
+    # Since sphinx-doc/sphinx#11502 (Sphinx 7.1) the Locale transform keeps a
+    # ``translated`` flag on every translated node, and the HTML writer writes
+    # every attribute of a meta node into its tag: <meta translated="True">,
+    # which is not HTML.
     for meta in doctree.findall(nodes.meta):
         meta.attributes.pop("translated", None)
 

@@ -503,4 +503,4 @@ def _tick(value: float) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(text, quote=False)  # element text: quotes need no escaping
