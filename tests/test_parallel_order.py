@@ -78,7 +78,7 @@ def build_with_two_jobs(project: Path) -> dict[str, set[int]]:
     return pids
 
 
-def test_sphinx_reads_one_page_in_process_and_several_in_workers_and_writes_serially(
+def test_one_page_is_read_in_process_and_several_by_workers_and_written_by_three(
     tmp_path: Path,
 ):
     # bookbuild.parallel sets app.parallel when reading and writing start;
@@ -95,9 +95,11 @@ def test_sphinx_reads_one_page_in_process_and_several_in_workers_and_writes_seri
 
     cold = build_with_two_jobs(tmp_path)
     assert os.getpid() not in cold["read"], "seven pages were not read by workers"
-    assert cold["write"] == {os.getpid()}, "pages were written by workers"
+    assert len(cold["write"] - {os.getpid()}) == 2, (
+        "seven pages were not written by two workers (-j 2 + 1 processes)"
+    )
 
     (tmp_path / "three.rst").write_text("Three\n=====\n\nEdited.\n")
     edit = build_with_two_jobs(tmp_path)
     assert edit["read"] == {os.getpid()}, "one edited page was read by a worker"
-    assert edit["write"] == {os.getpid()}
+    assert edit["write"], "the edited page was not written"

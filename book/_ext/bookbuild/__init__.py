@@ -44,7 +44,8 @@
 * :mod:`bookbuild.a11y` names myst-nb's code-cell
   toggles by their visible text.
 * :mod:`bookbuild.parallel` orders the pages to read so that each
-  ``sphinx-build -j`` worker gets an even share of the work.
+  ``sphinx-build -j`` worker gets an even share of the work, and writes the
+  pages with one more process than ``-j``.
 * :mod:`bookbuild.offline` fits the book to the PDF and the EPUB: static
   pictures get their SVG's description as alt text, and the PDF's chapters
   are numbered as on the site.
