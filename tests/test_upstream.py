@@ -235,3 +235,31 @@ def test_the_build_kernels_talk_over_unix_sockets(tmp_path):
     assert printed[1] == "ipc", f"the kernel listened on {printed[1]}, not Unix sockets"
     assert "bookbuild-kernel-" in printed[2]
     assert not Path(printed[2]).parent.exists(), "the socket folder was left behind"
+
+
+def test_the_kernel_folder_of_a_killed_build_is_removed(tmp_path):
+    # A build stopped by SIGKILL leaves its kernels' socket folder behind;
+    # kernels_over_ipc, as a build starts, removes it and keeps those of builds
+    # still running.
+    import os
+    import subprocess
+    import sys
+
+    from bookbuild.upstream import KERNEL_FOLDER, remove_kernel_folders_of_dead_builds
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = tmp_path / (KERNEL_FOLDER.format(pid=gone.stdout.strip()) + "abc123")
+    alive = tmp_path / (KERNEL_FOLDER.format(pid=os.getpid()) + "def456")
+    other = tmp_path / "bookbuild-kernel-notapid-ghi789"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "kernel-1").write_text("")
+    remove_kernel_folders_of_dead_builds(tmp_path)
+    assert not dead.exists(), "the killed build's folder was left behind"
+    assert alive.exists(), "a running build's folder was removed"
+    assert other.exists(), "a folder that names no process was removed"

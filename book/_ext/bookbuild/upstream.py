@@ -87,7 +87,10 @@ problem.
   sockets in a folder of their own, so no port is ever picked: myst-nb's
   ``cache`` mode calls ``single_nb_execution`` from jupyter-cache, whose
   keyword arguments reach nbclient's ``NotebookClient`` and, through its
-  ``config``, the ``KernelManager``. Guarded by
+  ``config``, the ``KernelManager``. The folder (in the system's temporary
+  folder: a socket's path may not be much longer than 100 bytes) is named
+  after the build process; one left behind by a killed build is removed by
+  the next build. Guarded by
   ``test_myst_nb_still_executes_through_single_nb_execution`` and by
   ``test_the_build_kernels_talk_over_unix_sockets`` (a real build).
 * **myst-nb's ``{glue:text}`` finds no value in a translated paragraph.**
@@ -107,6 +110,7 @@ import copy
 import json
 import os
 import queue
+import shutil
 import tempfile
 from collections.abc import Callable
 from functools import partial
@@ -197,12 +201,16 @@ def deterministic_stream_merge() -> None:
 # --- kernel ports ---------------------------------------------------------------
 
 
+KERNEL_FOLDER = "bookbuild-kernel-{pid}-"
+
+
 def over_ipc(execute: Callable[..., Any]) -> Callable[..., Any]:
     """Return ``execute`` run with a kernel on Unix sockets in a fresh folder."""
     from traitlets.config import Config
 
     def execute_over_ipc(*args: Any, **kwargs: Any) -> Any:
-        with tempfile.TemporaryDirectory(prefix="bookbuild-kernel-") as folder:
+        prefix = KERNEL_FOLDER.format(pid=os.getpid())
+        with tempfile.TemporaryDirectory(prefix=prefix) as folder:
             sockets = {"transport": "ipc", "ip": os.path.join(folder, "kernel")}
             kwargs["config"] = Config({"KernelManager": sockets})
             return execute(*args, **kwargs)
@@ -211,11 +219,27 @@ def over_ipc(execute: Callable[..., Any]) -> Callable[..., Any]:
     return execute_over_ipc
 
 
+def remove_kernel_folders_of_dead_builds(temp: Path) -> None:
+    """Remove the kernels' folders in ``temp`` whose build process is gone.
+
+    A build stopped by SIGKILL cannot remove the folder of a kernel it runs.
+    """
+    for folder in temp.glob(KERNEL_FOLDER.format(pid="*") + "*"):
+        pid = folder.name.split("-")[2]
+        try:
+            os.kill(int(pid), 0)  # signal 0: is the process there?
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, OSError):
+            pass  # not a build's folder, or another user's live process
+
+
 def kernels_over_ipc() -> None:
     """Make myst-nb's cache mode start its kernels without picking TCP ports."""
     from myst_nb.core.execute import cache
 
     if os.name == "posix" and not hasattr(cache.single_nb_execution, "__wrapped__"):
+        remove_kernel_folders_of_dead_builds(Path(tempfile.gettempdir()))
         cache.single_nb_execution = over_ipc(cache.single_nb_execution)
 
 
