@@ -21,11 +21,11 @@ the main process busy resolving each page and hands the pages to ``-j`` - 1
 workers in chunks of up to ten: with ``-j 2`` that is one worker, which
 waited until the main process had resolved ten pages, and the whole was
 slower than writing serially. With ``-j`` + 1 the chunks are half as long and
-the worker count matches the cores, so resolving and writing overlap: on this
-two-core machine, all 12 pages were written in 3.7 to 4.6 s against 4.6 to 6.1 s
-serially (4 pairs), with byte-identical output. A build that read one page
-or none (an edit: one or two pages to write) writes serially, as do ``-j 1``
-and the PDF and EPUB builders. ``tests/test_parallel_order.py``
+the worker count matches the cores, so resolving and writing overlap: on
+this two-core machine, all 12 pages were written in 3.7 to 4.6 s against
+4.6 to 6.1 s serially (4 pairs), with byte-identical output. A build that
+read one page or none (an edit: one or two pages to write) writes serially,
+as do ``-j 1`` and the PDF and EPUB builders. ``tests/test_parallel_order.py``
 builds a small project to check that Sphinx still takes it so.
 """
 
@@ -124,7 +124,8 @@ def _balance(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 
 
 def _write_with_one_more_process(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    several = app.parallel > 1 and app.builder.name == "html"  # 1 after one page
+    # app.parallel is 1 here under -j 1 and after a read of one page or none
+    several = app.parallel > 1 and app.builder.name == "html"
     app.parallel = app.parallel + 1 if several else 1
     return []
 
