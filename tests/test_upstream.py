@@ -245,7 +245,10 @@ def test_the_kernel_folder_of_a_killed_build_is_removed(tmp_path):
     import subprocess
     import sys
 
-    from bookbuild.upstream import KERNEL_FOLDER, remove_kernel_folders_of_dead_builds
+    from bookbuild.upstream import (
+        kernel_folder_prefix,
+        remove_kernel_folders_of_dead_builds,
+    )
 
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -253,8 +256,8 @@ def test_the_kernel_folder_of_a_killed_build_is_removed(tmp_path):
         text=True,
         check=True,
     )
-    dead = tmp_path / (KERNEL_FOLDER.format(pid=gone.stdout.strip()) + "abc123")
-    alive = tmp_path / (KERNEL_FOLDER.format(pid=os.getpid()) + "def456")
+    dead = tmp_path / (kernel_folder_prefix(int(gone.stdout)) + "abc123")
+    alive = tmp_path / (kernel_folder_prefix(os.getpid()) + "def456")
     other = tmp_path / "bookbuild-kernel-notapid-ghi789"
     for folder in (dead, alive, other):
         folder.mkdir()

@@ -201,7 +201,12 @@ def deterministic_stream_merge() -> None:
 # --- kernel ports ---------------------------------------------------------------
 
 
-KERNEL_FOLDER = "bookbuild-kernel-{pid}-"
+KERNEL_FOLDER = "bookbuild-kernel-"  # then the build's process id, "-", a random part
+
+
+def kernel_folder_prefix(pid: int) -> str:
+    """Return the start of the name of a kernel folder made by process ``pid``."""
+    return f"{KERNEL_FOLDER}{pid}-"
 
 
 def over_ipc(execute: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,7 +214,7 @@ def over_ipc(execute: Callable[..., Any]) -> Callable[..., Any]:
     from traitlets.config import Config
 
     def execute_over_ipc(*args: Any, **kwargs: Any) -> Any:
-        prefix = KERNEL_FOLDER.format(pid=os.getpid())
+        prefix = kernel_folder_prefix(os.getpid())
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
             sockets = {"transport": "ipc", "ip": os.path.join(folder, "kernel")}
             kwargs["config"] = Config({"KernelManager": sockets})
@@ -224,8 +229,8 @@ def remove_kernel_folders_of_dead_builds(temp: Path) -> None:
 
     A build stopped by SIGKILL cannot remove the folder of a kernel it runs.
     """
-    for folder in temp.glob(KERNEL_FOLDER.format(pid="*") + "*"):
-        pid = folder.name.split("-")[2]
+    for folder in temp.glob(f"{KERNEL_FOLDER}*-*"):
+        pid = folder.name.removeprefix(KERNEL_FOLDER).partition("-")[0]
         try:
             os.kill(int(pid), 0)  # signal 0: is the process there?
         except ProcessLookupError:
