@@ -195,7 +195,8 @@ orphan: true
 
 # An extra page
 
-The words of a page that a contributor deleted, and its figure.
+The words of a page that a contributor deleted (quetzalcoatlus: no other
+page has that word), and its figure.
 
 ![The figure of a deleted page](extra-figure.svg)
 """
@@ -229,7 +230,11 @@ def test_a_deleted_page_leaves_nothing_in_the_site(book_copy):
     assert build.returncode == 0, build.log[-3000:]
     assert [path for path in written if path.exists()] == []
     assert "extra-page" not in (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "extra-page" not in (site / "searchindex.js").read_text(encoding="utf-8")
+    index = (site / "searchindex.js").read_text(encoding="utf-8")
+    assert "extra-page" not in index
+    # Sphinx kept each word of the page, with no page to find it in.
+    assert "quetzalcoatlus" not in index
+    assert ":[]" not in index, "a search term that no page contains"
 
 
 # Appended to the copy's extension: a page context hook that adds a tag.
