@@ -20,8 +20,9 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jupytext
@@ -156,7 +157,8 @@ def _parse_module(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
-def seeded_functions() -> set[str]:
+@cache
+def seeded_functions() -> frozenset[str]:
     """Names of the package's functions and methods that take a seed."""
     names = set()
     for path in MODULES:
@@ -176,7 +178,7 @@ def seeded_functions() -> set[str]:
                 node, (ast.FunctionDef, ast.AsyncFunctionDef)
             ) and _takes_a_seed(node):
                 names.add(node.name)
-    return names
+    return frozenset(names)
 
 
 def _takes_a_seed(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -185,7 +187,7 @@ def _takes_a_seed(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(SEED_PARAMETERS & {a.arg for a in arguments})
 
 
-def _seed_argument(call: ast.Call, seeded: set[str]) -> ast.expr | None:
+def _seed_argument(call: ast.Call, seeded: Set[str]) -> ast.expr | None:
     """The seed a call passes, for a generator factory or a seeded function."""
     name = _callee_name(call)
     if name in GENERATOR_FACTORIES:
@@ -195,7 +197,7 @@ def _seed_argument(call: ast.Call, seeded: set[str]) -> ast.expr | None:
     return None
 
 
-def seeds_fixed_inside(path: Path, seeded: set[str]) -> list[Problem]:
+def seeds_fixed_inside(path: Path, seeded: Set[str]) -> list[Problem]:
     """Seeded calls in a package module whose seed does not come from the caller.
 
     A seed made only of literals, or of names set at module level, is fixed
@@ -267,7 +269,7 @@ def code_cells(chapter: Path) -> Iterator[Cell]:
         )
 
 
-def hidden_seeds(chapter: Path, seeded: set[str]) -> list[Problem]:
+def hidden_seeds(chapter: Path, seeded: Set[str]) -> list[Problem]:
     """Seeded calls of ``chapter`` whose seed the page does not show."""
     cells = list(code_cells(chapter))
     shown_names = set(dir(builtins))
