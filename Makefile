@@ -95,7 +95,7 @@ test: venv-checked ## Run the whole test suite (includes building the book)
 	$(BIN)/python -m pytest
 
 test-fast: venv-checked ## The package's tests and doctests only: no book build, no browser
-	$(BIN)/python -m pytest -m "not build and not browser" tests/test_*.py code/nnbasics book/_ext/bookbuild
+	$(BIN)/python -m pytest -n auto -m "not build and not browser and not tooling and not slow" tests/test_*.py code/nnbasics
 
 # pre-commit runs the hooks of .pre-commit-config.yaml (ruff, codespell, the
 # whitespace fixers, YAML/TOML/workflow checks, zizmor) with the tools in .venv:

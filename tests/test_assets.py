@@ -18,6 +18,8 @@ from bookbuild import assets, css
 from bookbuild import icon_stylesheet as icons
 from tests.conftest import REPO, Build
 
+pytestmark = pytest.mark.tooling
+
 # 404.html links to the site's assets by absolute URL, under this prefix
 NOTFOUND_PREFIX = re.search(
     r'^notfound_urls_prefix = "([^"]*)"', (REPO / "conf.py").read_text(), re.M

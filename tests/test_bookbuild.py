@@ -14,6 +14,8 @@ from bookbuild.alt_text import missing_alt_reason
 from bookbuild.cache import files_hash, library_versions
 from bookbuild.parallel import balanced_order, page_cost
 
+pytestmark = pytest.mark.tooling
+
 REPO = Path(__file__).resolve().parents[1]
 
 

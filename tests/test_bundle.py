@@ -20,6 +20,8 @@ from bookbuild.folders import own_files
 from tests.conftest import Build
 from tests.test_assets import NOTFOUND_PREFIX
 
+pytestmark = pytest.mark.tooling
+
 HEAD = """<!DOCTYPE html>
 <html><head>
 <link rel="preload" href="{up}_static/basic.css" as="style" />

@@ -6,7 +6,11 @@ import importlib.util
 import sys
 from importlib import metadata
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.tooling
 
 spec = importlib.util.spec_from_file_location(
     "check_venv", REPO / "tools" / "check_venv.py"

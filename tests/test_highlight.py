@@ -16,6 +16,8 @@ from pygments.token import Name, Operator, Punctuation, Text
 
 from bookbuild.highlight import book_styles, lexer_with_plain_text, plain_tokens
 
+pytestmark = pytest.mark.tooling
+
 SOURCE = "loss = np.sum((y - target) ** 2)\n"
 
 

@@ -214,6 +214,7 @@ def _drawn_texts(output: object) -> list[str]:
     return _markup_texts(output) if output.startswith("<") else [output]
 
 
+@pytest.mark.slow  # draws every figure of the chapters: seconds in all
 @pytest.mark.parametrize("name", sorted(chapter_outputs()))
 def test_a_chinese_output_holds_no_english_word_and_no_missing_glyph(
     name: str, caplog: pytest.LogCaptureFixture
@@ -251,6 +252,7 @@ def test_english_figures_take_no_cjk_font() -> None:
     assert language_rc()["font.family"][-1] == cjk_font.FAMILY
 
 
+@pytest.mark.slow  # cuts the CJK font afresh: seconds each
 def test_the_cut_font_holds_every_catalogue_character_at_weight_400(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -272,6 +274,7 @@ def test_the_cut_font_holds_every_catalogue_character_at_weight_400(
     assert sorted(paths) == [400, 700]
 
 
+@pytest.mark.slow  # cuts the CJK font afresh: seconds each
 def test_the_cut_font_is_rebuilt_only_when_the_characters_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

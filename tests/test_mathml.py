@@ -6,6 +6,8 @@ import pytest
 
 from bookbuild.mathml import latex_to_mathml
 
+pytestmark = pytest.mark.tooling
+
 
 def test_underbrace_sum_limits_and_big_delimiters_become_mathml_core():
     mathml = latex_to_mathml(

@@ -32,6 +32,8 @@ from bookbuild.notebook_parts import (
 )
 from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO, git, run_sphinx
 
+pytestmark = pytest.mark.tooling
+
 REPOSITORY = "https://github.com/owner/repo"
 BOOK = Book(title="A Book", repository_url=REPOSITORY, repository_branch="main")
 MYST_LEFTOVERS = re.compile(

@@ -31,6 +31,8 @@ from bookbuild.notebook_parts import (
 from tests.conftest import MYSTNB_FRONT_MATTER, MYSTNB_PAGES, REPO
 from tests.test_notebooks import built_notebook_path, conf_settings
 
+pytestmark = pytest.mark.tooling
+
 CHINESE = "zh_CN"
 BOOK_ZH = Book(
     title="A Book",

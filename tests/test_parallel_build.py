@@ -40,6 +40,8 @@ from tests.test_reproducible import (
     clone_project,
 )
 
+pytestmark = pytest.mark.tooling
+
 PROCESSES = 4
 ROUNDS = 10
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sphinx.util.parallel import make_chunks
 
 from bookbuild.parallel import balanced_order
 from tests.conftest import build_small_project
+
+pytestmark = pytest.mark.tooling
 
 # Costs like the book's: the API page and a few heavy chapters, light pages.
 COSTS = {

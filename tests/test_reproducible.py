@@ -42,6 +42,8 @@ from tests.conftest import (
     run_sphinx,
 )
 
+pytestmark = pytest.mark.tooling
+
 
 def _has_commits(folder: Path) -> bool:
     """Whether ``folder`` is the top of a git checkout with at least one commit."""

@@ -34,6 +34,8 @@ from tools.review_diff.compare import compare, compare_cells, compare_glued
 
 from tests.conftest import REPO, Build, copy_project, git
 
+pytestmark = pytest.mark.tooling
+
 CONSTANT = (
     "code/nnbasics/examples/target_shooting.py",
     "RING_WIDTH = 2.0",

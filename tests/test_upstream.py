@@ -10,7 +10,11 @@ import inspect
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.tooling
 
 
 def test_jupyter_cache_still_truncates_in_two_queries():
