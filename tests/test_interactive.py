@@ -29,7 +29,14 @@ from nnbasics.interactive import cracking as icr
 from nnbasics.interactive import shooting as its
 from nnbasics.interactive import training as iloop
 from nnbasics.interactive.runs import run_or_diverge
-from nnbasics.interactive.widget import Control, Element, Panel, number
+from nnbasics.interactive.widget import (
+    STATIC_NOTE,
+    Control,
+    Element,
+    Panel,
+    escape,
+    number,
+)
 
 # The seeds book/target-shooting.md passes to burst_explorer.
 SEEDS = range(4)
@@ -83,8 +90,12 @@ def test_the_html_carries_the_picture_the_readout_and_the_frames(widgets, name):
     readout = next(attrs for tag, attrs in tags if tag == "p")
     assert readout["aria-live"] == "polite"
     assert widget.frame()[0] in html  # the static figure's readout
-    # No controls in the HTML: the script adds them, so none show without it.
+    # No controls in the HTML: the script adds them, so none show without it,
+    # and a note says that the picture is one setting only.
     assert not any(tag in ("input", "select") for tag, _ in tags)
+    note = [attrs for tag, attrs in tags if attrs.get("class") == "nnb-static-note"]
+    assert len(note) == 1
+    assert escape(STATIC_NOTE) in html
 
 
 @pytest.mark.parametrize("name", EXPLORERS)

@@ -7,6 +7,8 @@
  *   - an inline SVG picture of the first setting (the figure without
  *     JavaScript), whose changing elements carry data-part="name";
  *   - a readout <p aria-live="polite"> that says the same in words;
+ *   - a note <p class="nnb-static-note"> that only one setting is shown,
+ *     which this script removes when it adds the controls;
  *   - data-config: JSON {controls, parts, frames, click?}.
  * A frame is [readout, value of part 1, value of part 2, ...]; parts are
  * [element, attribute] pairs ("text" sets the element's text). Frames are
@@ -111,6 +113,7 @@
         update();
       });
     }
+    widget.querySelector(".nnb-static-note")?.remove();
     widget.prepend(box);
     update();
     widget.classList.add("nnb-ready");

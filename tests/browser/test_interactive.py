@@ -19,7 +19,7 @@ from nnbasics.interactive import black_box as ibb
 from nnbasics.interactive import cracking as icr
 from nnbasics.interactive import shooting as its
 from nnbasics.interactive import training as iloop
-from nnbasics.interactive.widget import number
+from nnbasics.interactive.widget import STATIC_NOTE, number
 from tests.browser.harness import PageLog, format_violations, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -242,3 +242,14 @@ def test_without_javascript_the_static_figure_and_its_text_show(new_context, sit
     assert widget.locator("svg[role=img]").is_visible()
     assert widget.locator("input, select").count() == 0
     assert _readout(page, "black-box").startswith("Start x = 1, learning rate")
+    note = widget.locator(".nnb-static-note")
+    assert note.is_visible()
+    assert note.inner_text() == STATIC_NOTE  # the prose's "try ... below" is moot
+
+
+@pytest.mark.parametrize("chapter", FIGURES)
+def test_with_javascript_the_controls_replace_the_note(figure, chapter):
+    page, _ = figure(chapter)
+    widget = page.locator(f"#{FIGURES[chapter]}")
+    assert widget.locator("input, select").count() > 0
+    assert widget.locator(".nnb-static-note").count() == 0

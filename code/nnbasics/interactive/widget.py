@@ -4,9 +4,11 @@ A :class:`Widget` is precomputed: for every combination of its controls'
 settings it holds one *frame*, the numbers ``nnbasics`` computed for that
 setting, already turned into what the picture shows. Its HTML is a static
 SVG picture of the first setting (what a reader without JavaScript sees),
-a readout in words, and the frames as a JSON attribute; the book's script
-``book/_static/interactive.js`` adds the controls and, when one moves, copies
-the matching frame into the picture. The script computes nothing.
+a readout in words, a note that says only one setting is shown (where no
+script adds controls: without JavaScript, or in Jupyter), and the frames as
+a JSON attribute; the book's script ``book/_static/interactive.js`` removes
+the note, adds the controls and, when one moves, copies the matching frame
+into the picture. The script computes nothing.
 
 A frame is a list: the readout first, then one value per *part*, a
 ``(element, attribute)`` pair of the picture (``"text"`` sets an element's
@@ -27,6 +29,7 @@ from itertools import product
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnbasics.language import tr, translatable
 from nnbasics.plotting.style import INK
 
 WIDTH = 480
@@ -37,6 +40,12 @@ TEXT_PX = 16
 
 LIMIT_PX = 5000.0
 """Points of a run that leave the plot are clamped this far out (clipped)."""
+
+STATIC_NOTE = translatable(
+    "This picture shows one setting. On the book's web page, with "
+    "JavaScript on, controls here let you try the others."
+)
+"""Said under the picture until the book's script replaces it with controls."""
 
 
 def escape(text: str) -> str:
@@ -239,14 +248,15 @@ class Widget:
         return "".join(parts)
 
     def to_html(self) -> str:
-        """Return the figure's HTML: picture, readout and configuration."""
+        """Return the figure's HTML: picture, readout, note and configuration."""
         config = json.dumps(self.config(), separators=(",", ":"), ensure_ascii=False)
         return (
             f'<div class="nnb-interactive" id="nnb-{self.name}" '
             f'data-config="{escape(config)}">'
             f'<div class="nnb-figure">{self.svg()}</div>'
             f'<p class="nnb-readout" aria-live="polite" aria-atomic="true">'
-            f"{escape(self.frame()[0])}</p></div>"
+            f"{escape(self.frame()[0])}</p>"
+            f'<p class="nnb-static-note">{escape(tr(STATIC_NOTE))}</p></div>'
         )
 
     def _repr_html_(self) -> str:
