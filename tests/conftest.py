@@ -26,6 +26,11 @@ from bookbuild.i18n import LANGUAGES
 
 REPO = Path(__file__).resolve().parents[1]
 
+# 404.html links to the site's assets by absolute URL, under this prefix
+NOTFOUND_PREFIX = re.search(
+    r'^notfound_urls_prefix = "([^"]*)"', (REPO / "conf.py").read_text(), re.M
+)[1]
+
 EXECUTED = re.compile(r"^(?P<path>\S+): Executed notebook in", re.MULTILINE)
 CACHED = re.compile(r"^(?P<path>\S+): Using cached notebook", re.MULTILINE)
 

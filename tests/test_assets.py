@@ -16,14 +16,9 @@ from bs4 import BeautifulSoup
 
 from bookbuild import assets, css
 from bookbuild import icon_stylesheet as icons
-from tests.conftest import REPO, Build
+from tests.conftest import NOTFOUND_PREFIX, Build
 
 pytestmark = pytest.mark.tooling
-
-# 404.html links to the site's assets by absolute URL, under this prefix
-NOTFOUND_PREFIX = re.search(
-    r'^notfound_urls_prefix = "([^"]*)"', (REPO / "conf.py").read_text(), re.M
-)[1]
 
 ICON_CLASS = re.compile(r"^fa-(?!(lg|fw|xs|sm|xl|2xs|2xl|\dx|solid|regular|brands)$)")
 

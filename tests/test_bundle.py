@@ -17,8 +17,7 @@ from bookbuild.bundle import (
 )
 from bookbuild.css import words_in
 from bookbuild.folders import own_files
-from tests.conftest import Build
-from tests.test_assets import NOTFOUND_PREFIX
+from tests.conftest import NOTFOUND_PREFIX, Build
 
 pytestmark = pytest.mark.tooling
 
