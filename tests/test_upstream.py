@@ -72,6 +72,26 @@ def test_sphinx_still_keeps_index_entries_on_the_environment():
     )
 
 
+def test_sphinx_still_keeps_words_without_pages_in_the_search_index():
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.search import IndexBuilder
+
+    for name in ("indexer_format", "searchindex_filename"):
+        assert hasattr(StandaloneHTMLBuilder, name), (
+            f"Sphinx's HTML builder has no {name} any more: "
+            "bookbuild.upstream.remove_search_terms_without_page drops nothing"
+        )
+    # What an updated index holds once the only page with "gone" was pruned.
+    index = IndexBuilder.__new__(IndexBuilder)
+    index._mapping = {"gone": set(), "kept": {"page"}}
+    index._title_mapping = {}
+    terms, _ = index.get_terms({"page": 0})
+    assert terms == {"gone": [], "kept": 0}, (
+        "Sphinx no longer writes words without pages: remove "
+        "bookbuild.upstream.remove_search_terms_without_page"
+    )
+
+
 def test_sphinx_still_numbers_figures_in_the_toctree_collector():
     from sphinx.environment.collectors import EnvironmentCollector
     from sphinx.environment.collectors.toctree import TocTreeCollector

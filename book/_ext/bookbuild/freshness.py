@@ -33,11 +33,9 @@ next build would keep that HTML for good. These rules close the gaps:
   removed page, stayed in the site for good. A finished build deletes every
   file there that no page of the environment uses (``env.images``,
   ``env.dlfiles``).
-* **A word no page contains is not in the search index.** Sphinx updates
-  ``searchindex.js`` by removing the edited or deleted pages from each word's
-  list of pages, but keeps a word whose list is left empty (``"word":[]``):
-  after a page was deleted, or an edit undone, the index differed from the
-  one a full build writes. A finished build drops those words.
+* **A word no page contains is not in the search index.** A finished build
+  drops the words that Sphinx keeps with no page after a page was deleted
+  or an edit undone (:func:`bookbuild.upstream.remove_search_terms_without_page`).
 * **A change to this extension writes every page again.** Sphinx does not
   know the code of a local extension, and after an edit to ``bookbuild`` it
   would keep every page as the old code wrote it. A digest of the
@@ -61,6 +59,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from bookbuild import upstream
 from bookbuild.folders import build_folder, suffix
 
 LOGGER = logging.getLogger(__name__)
@@ -132,7 +131,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is None:
         _remove_pages_without_source(app)
         remove_files_without_page(app)
-        remove_search_terms_without_page(app)
+        upstream.remove_search_terms_without_page(app)
         (Path(app.doctreedir) / MARKER).unlink(missing_ok=True)
 
 
@@ -168,21 +167,6 @@ def remove_files_without_page(app: Sphinx) -> None:
             if path.name not in used:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
                 LOGGER.info("bookbuild: removed %s (no page uses it)", path)
-
-
-def remove_search_terms_without_page(app: Sphinx) -> None:
-    """Drop the words of the site's search index that no page contains any more."""
-    index_format = getattr(app.builder, "indexer_format", None)
-    if index_format is None or app.builder.indexer is None:
-        return  # not an HTML builder, or html_search off
-    path = Path(app.outdir) / app.builder.searchindex_filename
-    text = path.read_text(encoding="utf-8")
-    index = index_format.loads(text)
-    for key in ("terms", "titleterms"):
-        index[key] = {word: pages for word, pages in index[key].items() if pages != []}
-    kept = index_format.dumps(index)
-    if kept != text:
-        path.write_text(kept, encoding="utf-8")
 
 
 def code_digest(folder: Path = Path(__file__).parent) -> str:

@@ -25,6 +25,17 @@ problem.
   chunks of each stream are joined first (:func:`join_chunks`), then
   myst-nb's merge runs. Guarded by
   ``test_myst_nb_still_merges_streams_in_coalesce_streams``.
+* **Sphinx keeps a word with no page in an updated search index.** An
+  incremental build loads ``searchindex.js``, removes the pages it writes
+  again from each word's set of pages, and then adds what it reads; a word
+  that only those pages had keeps an empty set, written as ``"word":[]``
+  (``IndexBuilder.get_terms``; no upstream issue found; to be reported).
+  After a page was deleted, or an edit undone, the site differed from a
+  full build's. :func:`remove_search_terms_without_page` drops those words
+  through the HTML builder's ``indexer``, ``indexer_format`` and
+  ``searchindex_filename`` (undocumented attributes). Guarded by
+  ``test_sphinx_still_keeps_words_without_pages_in_the_search_index`` and
+  tests/test_freshness.py (a deleted page's words leave the index).
 * **sphinx-sitemap lists pages in the order the writers finish them**, which
   differs between ``-j`` builds (no upstream issue found). Its queue,
   ``app.sitemap_links``, is sorted before it writes the file. Guarded by
@@ -367,6 +378,21 @@ def keep_index_entries(app: Sphinx, exception: Exception | None) -> None:
     path = Path(app.doctreedir) / INDEX_ENTRIES
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
+
+
+def remove_search_terms_without_page(app: Sphinx) -> None:
+    """Drop the words of the site's search index that no page contains any more."""
+    index_format = getattr(app.builder, "indexer_format", None)
+    if index_format is None or app.builder.indexer is None:
+        return  # not an HTML builder, or html_search off
+    path = Path(app.outdir) / app.builder.searchindex_filename
+    text = path.read_text(encoding="utf-8")
+    index = index_format.loads(text)
+    for key in ("terms", "titleterms"):
+        index[key] = {word: pages for word, pages in index[key].items() if pages != []}
+    kept = index_format.dumps(index)
+    if kept != text:
+        path.write_text(kept, encoding="utf-8")
 
 
 # --- sphinx-sitemap -----------------------------------------------------------
