@@ -134,6 +134,12 @@ class Build:
         return values
 
 
+def read_search_index(site: Path) -> dict:
+    """Return the search index of the built ``site`` (its ``searchindex.js``)."""
+    script = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(script.removeprefix("Search.setIndex(").removesuffix(")"))
+
+
 def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git in ``folder``, never in another repository; return its output.
 

@@ -10,7 +10,6 @@ translation.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -22,7 +21,14 @@ import pytest
 from bs4 import BeautifulSoup
 from tools.check_translations import check, markup
 
-from tests.conftest import CODE_PAGES, REPO, Build, copy_project, run_sphinx
+from tests.conftest import (
+    CODE_PAGES,
+    REPO,
+    Build,
+    copy_project,
+    read_search_index,
+    run_sphinx,
+)
 from tests.language_figures import english_words
 
 pytestmark = pytest.mark.build
@@ -205,8 +211,7 @@ def test_the_chinese_404_page_is_chinese(built_book_zh):
 
 def test_search_splits_the_glossary_terms_into_words(built_book_zh):
     """jieba gets the glossary as a user dictionary: compound terms are words."""
-    script = (built_book_zh.html_dir / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(script[script.index("(") + 1 : script.rindex(")")])
+    index = read_search_index(built_book_zh.html_dir)
     for term in ("损失曲面", "梯度下降", "损失函数", "反向传播", "学习率"):
         assert term in index["terms"], term
 

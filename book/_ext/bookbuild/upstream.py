@@ -387,6 +387,8 @@ def remove_search_terms_without_page(app: Sphinx) -> None:
         return  # not an HTML builder, or html_search off
     path = Path(app.outdir) / app.builder.searchindex_filename
     text = path.read_text(encoding="utf-8")
+    if '":[]' not in text:
+        return  # the usual case: no word without a page, nothing to parse
     index = index_format.loads(text)
     for key in ("terms", "titleterms"):
         index[key] = {word: pages for word, pages in index[key].items() if pages != []}
