@@ -175,7 +175,11 @@ def _draw(
     w1, w2, surface = grid
     exponent = np.log10(surface)
     style = {"vmin": levels[0], "vmax": levels[-1], "cmap": "Blues_r"}
-    filled = axes.contourf(w1, w2, exponent, levels=levels, extend="both", **style)
+    # The shaded bands are drawn as an image inside the SVG (at savefig.dpi):
+    # as vector paths, a fine grid's bands weigh hundreds of kilobytes and are
+    # slow to paint. The contour lines, the path and the text stay vector.
+    filled = axes.contourf(w1, w2, exponent, levels=levels, extend="both",
+                           rasterized=True, **style)  # fmt: skip
     axes.contour(w1, w2, exponent, levels=levels, colors="white", linewidths=0.5,
                  negative_linestyles="solid")  # fmt: skip
     if tolerance is not None:
