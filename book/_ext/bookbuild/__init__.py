@@ -52,6 +52,8 @@
 * :mod:`bookbuild.incremental` lets a rebuild that reads no page skip
   Sphinx's walk over every doctree to number figures; the notebooks of
   unchanged pages are not converted again either.
+* :mod:`bookbuild.gc_freeze` keeps Python's garbage collector from walking,
+  again and again, the objects a build holds and never frees.
 
 Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
 """
@@ -71,6 +73,7 @@ from bookbuild import (
     cells,
     failures,
     freshness,
+    gc_freeze,
     highlight,
     i18n,
     incremental,
@@ -88,6 +91,7 @@ from bookbuild import (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
     freshness.setup(app)
+    gc_freeze.setup(app)
     i18n.setup(app)
     cache.setup(app)
     kernel.setup(app)
