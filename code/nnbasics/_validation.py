@@ -56,7 +56,7 @@ def as_data(
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} is empty: pass at least one value")
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         bad = int(np.count_nonzero(~np.isfinite(array)))
         raise ValueError(
             f"{name} contains {bad} NaN or infinite value(s): "
