@@ -56,6 +56,17 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data
 
+__all__ = [
+    "Dual",
+    "Node",
+    "topological_order",
+    "tan",
+    "tanh",
+    "Derivative",
+    "forward_mode_gradient",
+    "reverse_mode_gradient",
+]
+
 # --- forward mode --------------------------------------------------------------------
 
 

@@ -37,6 +37,8 @@ from nnbasics._validation import as_data, same_length
 from nnbasics.forward import QUADRATIC, PolynomialModel
 from nnbasics.loss import MEAN_SQUARED_ERROR, Loss
 
+__all__ = ["Gradients", "backprop"]
+
 
 @dataclass(frozen=True)
 class Gradients:

@@ -31,6 +31,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive, same_length
 
+__all__ = ["descent_step"]
+
 
 def descent_step(
     weights: ArrayLike, gradient: ArrayLike, learning_rate: float

@@ -16,6 +16,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive
 
+__all__ = ["central_difference"]
+
 
 def central_difference(
     function: Callable[[NDArray[np.float64]], float],

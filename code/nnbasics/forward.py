@@ -15,6 +15,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data
 
+__all__ = ["PolynomialModel", "QUADRATIC", "forward"]
+
 
 @dataclass(frozen=True)
 class PolynomialModel:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from nnbasics._validation import positive, positive_int
 
+__all__ = ["Goal"]
+
 
 @dataclass(frozen=True)
 class Goal:

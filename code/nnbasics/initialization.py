@@ -12,6 +12,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, positive, positive_int
 
+__all__ = ["from_experience", "at_random"]
+
 
 def from_experience(guess: ArrayLike) -> NDArray[np.float64]:
     """Start from weights chosen by hand.

@@ -16,6 +16,19 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnbasics._validation import as_data, same_length
 
+__all__ = [
+    "signed_error",
+    "signed_error_derivative",
+    "absolute_error",
+    "absolute_error_derivative",
+    "squared_error",
+    "squared_error_derivative",
+    "mean_squared_error",
+    "mean_squared_error_derivative",
+    "Loss",
+    "MEAN_SQUARED_ERROR",
+]
+
 
 def _pair(prediction: ArrayLike, target: ArrayLike) -> tuple[NDArray, NDArray]:
     prediction = as_data("prediction", prediction, ndim=1)

@@ -55,6 +55,18 @@ from nnbasics.finite_difference import central_difference
 from nnbasics.initialization import at_random
 from nnbasics.loss import mean_squared_error, mean_squared_error_derivative
 
+__all__ = [
+    "Network",
+    "Activations",
+    "forward_pass",
+    "LayerGradients",
+    "backward_pass",
+    "NetworkFit",
+    "tape_loss",
+    "GradientCost",
+    "gradient_cost",
+]
+
 # --- the weights, layer by layer -----------------------------------------------------
 
 

@@ -51,6 +51,15 @@ from nnbasics.goal import Goal
 from nnbasics.initialization import from_experience
 from nnbasics.loss import MEAN_SQUARED_ERROR, Loss
 
+__all__ = [
+    "DIVERGENCE_FACTOR",
+    "DivergenceError",
+    "Problem",
+    "CurveFit",
+    "History",
+    "train",
+]
+
 DIVERGENCE_FACTOR = 1e6
 """Training is declared divergent once the loss exceeds this many times its start."""
 

@@ -42,6 +42,21 @@ from nnbasics.language import tr
 from nnbasics.loss import signed_error, squared_error
 from nnbasics.training import History
 
+__all__ = [
+    "Array",
+    "HIDDEN_WEIGHTS",
+    "TARGET",
+    "START",
+    "OUTPUT_TOLERANCE",
+    "BlackBox",
+    "RecordingBox",
+    "InputSearch",
+    "SignOnlySearch",
+    "goal_within",
+    "step_factor",
+    "SearchTable",
+]
+
 Array = NDArray[np.float64]
 """A NumPy array of floats: inputs, outputs, slopes."""
 

@@ -26,6 +26,22 @@ from nnbasics.forward import QUADRATIC, PolynomialModel, forward
 from nnbasics.language import tr
 from nnbasics.loss import signed_error
 
+__all__ = [
+    "Samples",
+    "TABLE_2_1",
+    "HAND_WEIGHTS",
+    "HandStep",
+    "hand_walkthrough",
+    "w1_for_each_sample",
+    "output_ratios",
+    "loss_surface",
+    "least_squares_weights",
+    "Curvature",
+    "loss_curvature",
+    "feature_correlation",
+    "markdown_table",
+]
+
 
 @dataclass(frozen=True)
 class Samples:

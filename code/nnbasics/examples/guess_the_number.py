@@ -65,6 +65,37 @@ from nnbasics._validation import positive
 from nnbasics.language import in_language, tr, tr_label, translatable
 from nnbasics.loss import signed_error
 
+__all__ = [
+    "LOW",
+    "HIGH",
+    "ORIGINAL_GUESSES",
+    "ORIGINAL_REPLIES",
+    "SECRET",
+    "Band",
+    "FUZZY_BANDS",
+    "Reply",
+    "Feedback",
+    "direction_only",
+    "fuzzy",
+    "exact",
+    "sometimes_lying",
+    "Move",
+    "Game",
+    "still_possible",
+    "middle",
+    "replay",
+    "play",
+    "worst_case_bound",
+    "guesses_needed",
+    "distinct_replies",
+    "Strategy",
+    "STRATEGIES",
+    "StrategyResult",
+    "COLUMNS",
+    "Comparison",
+    "compare_strategies",
+]
+
 LOW = 1
 """The smallest number B may think of."""
 

@@ -86,6 +86,34 @@ from nnbasics.autodiff import Dual, Node, tan
 from nnbasics.language import tr
 from nnbasics.loss import squared_error_derivative
 
+__all__ = [
+    "RINGS",
+    "RING_WIDTH",
+    "RANGE",
+    "MILLIRADIAN",
+    "SIGHT_OFFSET",
+    "SPREAD",
+    "Shot",
+    "FIVE_SHOTS",
+    "direction_name",
+    "Target",
+    "score_deficits",
+    "record_table",
+    "gaps",
+    "mean_gap",
+    "mean_squared_gap",
+    "squared_gap_gradient",
+    "gap_gradient",
+    "Rifle",
+    "zero_in",
+    "Session",
+    "shoot",
+    "BurstComparison",
+    "compare_bursts",
+    "predicted_spread",
+    "aim_loss",
+]
+
 RINGS = 10
 """Rings of the target: 1 is the outermost, 10 the bullseye."""
 

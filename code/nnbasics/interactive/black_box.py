@@ -25,6 +25,13 @@ from nnbasics.interactive.widget import (
 from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, ORANGE, RED
 
+__all__ = [
+    "STEPS",
+    "answer",
+    "regime",
+    "step_size_explorer",
+]
+
 STARTS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 RATES = (*(round(0.01 * k, 2) for k in range(1, 16)), 0.2, 0.25, 0.3)
 STEPS = 20

@@ -27,6 +27,8 @@ from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK
 from nnbasics.training import CurveFit
 
+__all__ = ["contour_explorer"]
+
 W1 = (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
 W2 = (-1.0, 0.0, 1.0, 2.0, 3.0)
 RATES = (0.02, 0.1, 0.14, 0.15)

@@ -12,6 +12,8 @@ from nnbasics.interactive.widget import Control, Element, Panel, Widget, escape
 from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, INK, ORANGE, RED
 
+__all__ = ["guessing_explorer"]
+
 STRIP = Panel((30, 60, 460, 100), (gtn.LOW - 0.5, gtn.HIGH + 0.5), (0, 1))
 
 

@@ -15,6 +15,8 @@ from numpy.typing import ArrayLike
 from nnbasics.goal import Goal
 from nnbasics.training import DivergenceError, History, Problem, train
 
+__all__ = ["run_or_diverge"]
+
 
 def run_or_diverge(
     problem: Problem, initial: ArrayLike, learning_rate: float, goal: Goal

@@ -26,6 +26,8 @@ from nnbasics.interactive.widget import (
 from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, ORANGE, RED
 
+__all__ = ["burst_explorer"]
+
 BURSTS = (1, 2, 3, 5, 10)
 SPREADS = (0.5, 1.0, 1.5, 2.0, 3.0)
 ROUNDS = 15

@@ -15,6 +15,8 @@ from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, ORANGE, RED
 from nnbasics.training import CurveFit
 
+__all__ = ["learning_rate_explorer"]
+
 RATES = tuple(round(0.01 * k, 2) for k in range(1, 17))
 STEPS = 100
 START = (1.0, 1.0)

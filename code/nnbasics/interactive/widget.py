@@ -32,6 +32,20 @@ from numpy.typing import ArrayLike, NDArray
 from nnbasics.language import tr, translatable
 from nnbasics.plotting.style import INK
 
+__all__ = [
+    "WIDTH",
+    "TEXT_PX",
+    "LIMIT_PX",
+    "STATIC_NOTE",
+    "escape",
+    "number",
+    "dot_marker",
+    "Control",
+    "Element",
+    "Widget",
+    "Panel",
+]
+
 WIDTH = 480
 """Width of every picture in SVG pixels (it scales down to the column)."""
 

@@ -31,6 +31,17 @@ from nnbasics.language import tr
 from nnbasics.plotting.style import BLUE, GREEN, INK, MUTED, ORANGE
 from nnbasics.training import History, Problem
 
+__all__ = [
+    "WIDTH",
+    "HEIGHT",
+    "PLOT",
+    "MAX_LEVELS",
+    "HOLD_SECONDS",
+    "TEXT_PX",
+    "InlineSVG",
+    "descent_animation",
+]
+
 WIDTH = 480
 """Width of the picture in SVG pixels (it scales down on narrow screens)."""
 

@@ -31,6 +31,13 @@ from nnbasics.plotting.style import (
     new_figure,
 )
 
+__all__ = [
+    "LINE_COLOURS",
+    "black_box_diagram",
+    "probe_plot",
+    "outputs_by_step",
+]
+
 LINE_COLOURS = (BLUE, GREEN, PURPLE, RED, SKY)
 """Colours of the searches in :func:`outputs_by_step` (orange marks the target)."""
 

@@ -25,6 +25,8 @@ from nnbasics.plotting.style import (
     new_figure,
 )
 
+__all__ = ["loss_contours", "fit_inside_and_outside"]
+
 
 def loss_contours(
     w1: ArrayLike,

@@ -25,6 +25,8 @@ from nnbasics.plotting.style import (
     new_figure,
 )
 
+__all__ = ["EXCLUDED", "narrowing", "guesses_per_secret"]
+
 EXCLUDED = "#e6e6e6"
 """The fill of a number that the replies have ruled out."""
 

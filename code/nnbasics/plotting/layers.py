@@ -40,6 +40,8 @@ from nnbasics.plotting.style import (
     new_figure,
 )
 
+__all__ = ["network_diagram", "fit_panels", "gradient_cost_plot"]
+
 _COLUMNS = (0.07, 0.5, 0.92)  # where the input, hidden and output units stand
 
 

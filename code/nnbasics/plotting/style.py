@@ -24,6 +24,15 @@ from matplotlib.text import Text
 from nnbasics.language import current_language
 from nnbasics.plotting.cjk_font import needs_cjk, register_cjk_font
 
+__all__ = [
+    "MAX_WIDTH",
+    "MIN_TEXT_PT",
+    "BookFigure",
+    "language_rc",
+    "book_style",
+    "new_figure",
+]
+
 INK = "#1a1a1a"
 MUTED = "#6b6b6b"
 BLUE = "#0072B2"

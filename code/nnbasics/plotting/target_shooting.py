@@ -36,6 +36,15 @@ from nnbasics.plotting.style import (
     new_figure,
 )
 
+__all__ = [
+    "BURST_COLOURS",
+    "draw_target",
+    "shot_record",
+    "single_shots",
+    "bursts",
+    "spread_by_burst",
+]
+
 RING_FILLS = ("#f4f4f4", "white")
 BURST_COLOURS = (BLUE, ORANGE, PURPLE, SKY, GREEN, MUTED)
 """Colours of successive bursts: no red, which marks the misses."""

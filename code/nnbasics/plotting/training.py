@@ -21,6 +21,8 @@ from nnbasics.plotting.style import (
 )
 from nnbasics.training import History
 
+__all__ = ["loss_curve", "loss_curves", "training_cycle"]
+
 
 def loss_curve(history: History, tolerance: float | None = None) -> Figure:
     """Plot the loss at every step on a log scale.
