@@ -42,4 +42,3 @@ def setup(app: Sphinx) -> None:
     app.connect("build-finished", _thaw, priority=999)
     atexit.unregister(gc.freeze)  # once, however many builds this process runs
     atexit.register(gc.freeze)
-
