@@ -179,11 +179,12 @@ def test_every_figure_is_in_the_pdf_as_a_vector_figure(
     # ...and none was turned into a raster image: the only images in the PDF
     # are those the figures' SVGs hold (the valley's shaded bands, drawn as
     # images inside it to keep the page light), at a resolution fit to print.
-    embedded = 0
-    for stem in set(included):
-        svg = next(built_book.out.rglob(f"{stem}.svg"), None)
-        assert svg is not None, f"no SVG of the PDF's figure {stem}"
-        embedded += svg.read_text(encoding="utf-8").count("<image ")
+    svgs = {svg.stem: svg for svg in built_book.out.rglob("*.svg")}
+    assert set(included) <= set(svgs), "a figure of the PDF has no SVG"
+    embedded = sum(
+        svgs[stem].read_text(encoding="utf-8").count("<image ")
+        for stem in set(included)
+    )
     images = subprocess.run(
         ["pdfimages", "-list", str(pdf["path"])],
         capture_output=True,
