@@ -14,7 +14,9 @@
   prose edit re-executes nothing.
 * :mod:`bookbuild.kernel` gives the kernels that execute the chapters an
   IPython profile of their own, so a writer's startup scripts cannot change
-  the book's outputs.
+  the book's outputs, and on Linux forks them from a warm process
+  (:mod:`bookbuild.kernel_zygote`, :mod:`bookbuild.kernel_launcher`) that has
+  imported ipykernel, NumPy and Matplotlib once for the whole build.
 * :mod:`bookbuild.alt_text` fails the build when an image has no real alt
   text (raw HTML pictures included).
 * :mod:`bookbuild.cells` fails the build when a code cell the reader sees

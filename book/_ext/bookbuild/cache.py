@@ -176,7 +176,8 @@ class Dependencies:
         return updated
 
 
-def _dependencies(app: Sphinx) -> Dependencies:
+def dependencies(app: Sphinx) -> Dependencies:
+    """Return the build's :class:`Dependencies` (made once)."""
     if not hasattr(app, "_bookbuild_dependencies"):
         app._bookbuild_dependencies = Dependencies(app)  # type: ignore[attr-defined]
     return app._bookbuild_dependencies  # type: ignore[attr-defined]
@@ -202,7 +203,7 @@ def _add_key_cell(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
     if "```{code-cell}" not in text or "file_format: mystnb" not in text[:2000]:
         return  # not a notebook, or nothing to execute
-    source[0] = text.rstrip("\n") + "\n" + _dependencies(app).cell(docname)
+    source[0] = text.rstrip("\n") + "\n" + dependencies(app).cell(docname)
 
 
 def _stale_chapters(
@@ -212,11 +213,11 @@ def _stale_chapters(
     changed: set[str],
     removed: set[str],
 ) -> list[str]:
-    dependencies = _dependencies(app)
+    known = dependencies(app)
     stale = sorted(
         docname
         for docname in env.found_docs - added - changed - removed
-        if dependencies.is_stale(docname)
+        if known.is_stale(docname)
     )
     if stale:
         LOGGER.info(
@@ -227,7 +228,7 @@ def _stale_chapters(
 
 
 def _record(app: Sphinx, exception: Exception | None) -> None:
-    _dependencies(app).update()
+    dependencies(app).update()
 
 
 def _create_database(path: Path) -> None:
