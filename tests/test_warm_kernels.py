@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from bookbuild.kernel import HERE, WarmKernels
 from bookbuild.kernel_zygote import incompatibility
+from tests.conftest import MYSTNB_FRONT_MATTER
 
 pytestmark = [
     pytest.mark.tooling,
@@ -128,7 +132,11 @@ def test_a_killed_launcher_takes_its_kernel_with_it(warm, tmp_path):
     assert all(_gone(pid) for pid in kernels)
 
 
-def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(warm):
+@contextlib.contextmanager
+def _started(
+    warm: WarmKernels,
+) -> Iterator[tuple[KernelManager, BlockingKernelClient, int]]:
+    """Start a python3 kernel as myst-nb does; its manager, client and pid."""
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel()
     client = manager.client()
@@ -136,6 +144,15 @@ def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(warm):
     try:
         client.wait_for_ready(timeout=30)
         (kernel,) = _kernels_of(warm.process)
+        yield manager, client, kernel
+    finally:
+        client.stop_channels()
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+
+
+def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(warm):
+    with _started(warm) as (manager, client, kernel):
         request = client.execute("import time\ntime.sleep(60)")
         time.sleep(1)
         manager.interrupt_kernel()
@@ -143,52 +160,31 @@ def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(warm):
         while reply["parent_header"].get("msg_id") != request:  # kernel_info's
             reply = client.get_shell_msg(timeout=20)
         assert reply["content"]["ename"] == "KeyboardInterrupt"
-    finally:
         client.stop_channels()
-        manager.shutdown_kernel()
-    assert _gone(kernel)
-    assert not manager.is_alive()
+        manager.shutdown_kernel()  # asks the kernel to end, and waits
+        assert _gone(kernel)
+        assert not manager.is_alive()
 
 
 def test_the_warm_process_ends_with_the_build_and_its_kernels_too(warm):
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel()
-    client = manager.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=30)
-    client.stop_channels()
-    (kernel,) = _kernels_of(warm.process)
-    jupyter_path = os.environ["JUPYTER_PATH"]
-    warm.stop()
-    assert warm.process.returncode == 0
-    assert _gone(kernel)
-    assert not warm.folder.exists()
-    assert os.environ.get("JUPYTER_PATH") != jupyter_path
-    manager.shutdown_kernel(now=True)  # its launcher, which ended with it
+    with _started(warm) as (_, _, kernel):
+        jupyter_path = os.environ["JUPYTER_PATH"]
+        warm.stop()
+        assert warm.process.returncode == 0
+        assert _gone(kernel)
+        assert not warm.folder.exists()
+        assert os.environ.get("JUPYTER_PATH") != jupyter_path
 
 
 def test_a_kernel_outlives_no_killed_warm_process(warm):
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel()
-    client = manager.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=30)
-        (kernel,) = _kernels_of(warm.process)
+    with _started(warm) as (_, _, kernel):
         warm.process.kill()  # as a killed build's warm process
         assert _gone(kernel)
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
 
 
-PAGE = """\
----
-file_format: mystnb
-kernelspec:
-  name: python3
-  display_name: Python 3
----
+PAGE = (
+    MYSTNB_FRONT_MATTER.replace("{", "{{").replace("}", "}}")
+    + """\
 # A chapter
 
 {prose}
@@ -200,6 +196,7 @@ with open(f"/proc/{{os.getppid()}}/cmdline") as parent:
 {comment}
 ```
 """
+)
 PROBE = """
 import os
 
