@@ -199,9 +199,14 @@ def _set_up(app: Sphinx, config: Config) -> None:
     os.environ["BOOKBUILD_DEPENDENCIES"] = str(records)
 
 
+def executes(text: str) -> bool:
+    """Whether a page's source is a notebook (for myst-nb) with code cells."""
+    return "```{code-cell}" in text and "file_format: mystnb" in text[:2000]
+
+
 def _add_key_cell(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
-    if "```{code-cell}" not in text or "file_format: mystnb" not in text[:2000]:
+    if not executes(text):
         return  # not a notebook, or nothing to execute
     source[0] = text.rstrip("\n") + "\n" + dependencies(app).cell(docname)
 

@@ -44,7 +44,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from bookbuild.cache import dependencies
+from bookbuild.cache import dependencies, executes
 from bookbuild.folders import build_folder
 from bookbuild.upstream import kernel_folder_prefix
 
@@ -122,10 +122,10 @@ class WarmKernels:
 
 def code_cells(source: str) -> str | None:
     """Return a hash of a page's code cells, or None if it has none to run."""
-    if "file_format: mystnb" not in source[:2000]:
+    if not executes(source):
         return None
     cells = CODE_CELL.findall(source)
-    return hashlib.sha256("\0".join(cells).encode()).hexdigest()[:16] if cells else None
+    return hashlib.sha256("\0".join(cells).encode()).hexdigest()[:16]
 
 
 def _warm_kernels_wanted(app: Sphinx) -> bool:
