@@ -290,3 +290,37 @@ def test_the_kernel_folder_of_a_killed_build_is_removed(tmp_path):
     assert not dead.exists(), "the killed build's folder was left behind"
     assert alive.exists(), "a running build's folder was removed"
     assert other.exists(), "a folder that names no process was removed"
+
+
+def _index_entries(site: Path) -> dict:
+    from sphinx.search import js_index
+
+    return js_index.loads((site / "searchindex.js").read_text())["indexentries"]
+
+
+def test_index_entries_of_a_page_edited_last_build_stay_in_search(tmp_path: Path):
+    # Sphinx pickles the environment before it indexes the pages it writes,
+    # so after a build that changed a page's index entries the pickle holds
+    # the old ones; a later build that does not write that page must still
+    # put the new ones in the search index (sphinx-doc/sphinx#12599).
+    from tests.conftest import build_small_project
+
+    conf = "extensions = ['bookbuild.incremental']\n"
+    (tmp_path / "index.rst").write_text(
+        "Index\n=====\n\n.. index:: firstentry\n\n.. toctree::\n\n   two\n"
+    )
+    two = tmp_path / "two.rst"
+    two.write_text("Two\n===\n\n.. index:: twoentry\n\nText.\n")
+    build_small_project(tmp_path, conf)
+    site = tmp_path / "_build" / "html"
+    assert "twoentry" in _index_entries(site)
+
+    two.write_text("Two\n===\n\n.. index:: twoentry\n.. index:: addedentry\n\nT.\n")
+    build_small_project(tmp_path, conf)  # writes "two" again
+    edited = _index_entries(site)
+    assert {"twoentry", "addedentry", "firstentry"} <= edited.keys()
+
+    build_small_project(tmp_path, conf)  # writes neither page
+    assert _index_entries(site) == edited
+    build_small_project(tmp_path, conf)
+    assert _index_entries(site) == edited

@@ -364,8 +364,10 @@ def restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
         return
     kept = json.loads(path.read_text(encoding="utf-8"))
     for docname, page_entries in kept.items():
-        # pages written in this build are indexed afresh, over these
-        if docname in env.all_docs and docname not in entries:
+        # The kept entries are those of the last finished build, and win over
+        # the pickle's, which are from before that build wrote its pages.
+        # Pages written in this build are indexed afresh, over these.
+        if docname in env.all_docs:
             entries[docname] = [tuple(entry) for entry in page_entries]
 
 
