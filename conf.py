@@ -52,6 +52,8 @@ version = release = installed_version("nnbasics")
 language = "en"
 
 extensions = [
+    # First: it pauses the garbage collector while the others are imported.
+    "bookbuild.gc_freeze",
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",

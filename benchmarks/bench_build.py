@@ -58,7 +58,7 @@ EXTENSION_FILE = "book/_ext/bookbuild/meta.py"
 STOCK_CONF = """
 
 # --- the stock variant of the benchmark: no book extension, serial ---------
-extensions = [name for name in extensions if name != "bookbuild"]
+extensions = [name for name in extensions if not name.startswith("bookbuild")]
 html_math_renderer = None
 nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache")
 """

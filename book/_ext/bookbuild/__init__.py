@@ -57,7 +57,9 @@
 * :mod:`bookbuild.gc_freeze` keeps Python's garbage collector from walking,
   again and again, the objects a build holds and never frees.
 
-Enable it in ``conf.py`` with ``extensions = [..., "bookbuild"]``.
+Enable it in ``conf.py`` with ``extensions = ["bookbuild.gc_freeze", ..., "bookbuild"]``
+(:mod:`bookbuild.gc_freeze` first, so that the collector is paused while the
+other extensions are imported).
 """
 
 from __future__ import annotations
@@ -66,34 +68,35 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from bookbuild import (
-    a11y,
-    alt_text,
-    assets,
-    bundle,
-    cache,
-    cells,
-    failures,
-    freshness,
-    gc_freeze,
-    highlight,
-    i18n,
-    incremental,
-    kernel,
-    mathml,
-    meta,
-    notebooks,
-    offline,
-    parallel,
-    reproducible,
-    upstream,
-)
-
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the book's build rules with Sphinx."""
+    # Imported here, not above: conf.py lists bookbuild.gc_freeze first, and
+    # importing it must not import the rest (nor myst-nb) before it is set up.
+    from bookbuild import (
+        a11y,
+        alt_text,
+        assets,
+        bundle,
+        cache,
+        cells,
+        failures,
+        freshness,
+        highlight,
+        i18n,
+        incremental,
+        kernel,
+        mathml,
+        meta,
+        notebooks,
+        offline,
+        parallel,
+        reproducible,
+        upstream,
+    )
+
     freshness.setup(app)
-    gc_freeze.setup(app)
+    app.setup_extension("bookbuild.gc_freeze")  # if conf.py did not list it
     i18n.setup(app)
     cache.setup(app)
     kernel.setup(app)
