@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, build_small_project
 
 pytestmark = pytest.mark.tooling
 
@@ -303,8 +303,6 @@ def test_index_entries_of_a_page_edited_last_build_stay_in_search(tmp_path: Path
     # so after a build that changed a page's index entries the pickle holds
     # the old ones; a later build that does not write that page must still
     # put the new ones in the search index (sphinx-doc/sphinx#12599).
-    from tests.conftest import build_small_project
-
     conf = "extensions = ['bookbuild.incremental']\n"
     (tmp_path / "index.rst").write_text(
         "Index\n=====\n\n.. index:: firstentry\n\n.. toctree::\n\n   two\n"

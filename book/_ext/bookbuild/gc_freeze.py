@@ -20,15 +20,16 @@ pairs on this two-core machine: a cold build took 27.4 to 30.1 s instead of
 
 The collector is off altogether while the extensions are imported: listed
 first in ``conf.py``'s ``extensions``, this module switches it off, and the
-1,300 modules of myst-nb, the theme and the other extensions load without a
-walk over the ones loaded before them. It is on again, with all of them
-frozen, as soon as Sphinx has the configuration (``config-inited``, the first
-event after the last extension is set up). That was a quarter of the time
-Python took to import them (0.25 of 1.1 s). No-change rebuilds, in pairs
-taken in turn: a median of 1.52 s against 1.82 s over six pairs, and of
-1.78 s against 1.97 s over eight pairs with ``PYTHONDONTWRITEBYTECODE=1`` (as
-this machine's benchmark runs, compiling the extension each time). Listed
-later, the module only freezes, as before.
+modules of myst-nb, the theme and the other extensions load without a walk
+over the ones loaded before them. It is on again, with all of them frozen, as
+soon as Sphinx has the configuration (``config-inited``, the first event after
+the last extension is set up; if an extension fails to load before then, the
+collector stays off in a process that ``sphinx-build`` then ends). That was a
+quarter of the time Python took to import them (0.25 of 1.1 s). No-change
+rebuilds, in pairs taken in turn: a median of 1.52 s against 1.82 s over six
+pairs, and of 1.78 s against 1.97 s over eight pairs with
+``PYTHONDONTWRITEBYTECODE=1`` (as this machine's benchmark runs, compiling the
+extension each time). Listed later, the module only freezes, as before.
 """
 
 from __future__ import annotations

@@ -43,8 +43,11 @@ problem.
 * **Sphinx drops the search index's entries of pages it does not write**
   (sphinx-doc/sphinx#12599: the environment is pickled before the entries
   are filled in). The entries of ``BuildEnvironment._search_index_index_entries``
-  are kept in the doctree folder and given back. Guarded by
-  ``test_sphinx_still_keeps_index_entries_on_the_environment`` and
+  are kept in the doctree folder when a build finishes, and given back to
+  the next build over the pickle's (which predate the pages the last build
+  wrote). Guarded by
+  ``test_sphinx_still_keeps_index_entries_on_the_environment``,
+  ``test_index_entries_of_a_page_edited_last_build_stay_in_search`` and
   tests/test_incremental.py.
 * **Sphinx numbers every figure again on every rebuild.** Not a bug, a
   cost: it unpickles every page's doctree and walks all its nodes (about
