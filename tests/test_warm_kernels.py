@@ -52,6 +52,8 @@ def _run(folder: Path) -> tuple[list, int]:
         notebook,
         timeout=60,
         allow_errors=True,
+        # one output a stream, however the kernel chunked it ("svg" then "\n")
+        coalesce_streams=True,
         resources={"metadata": {"path": str(folder)}},
     )
     client.execute()
