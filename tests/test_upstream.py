@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, build_small_project
+from tests.conftest import REPO, build_small_project, read_search_index
 
 pytestmark = pytest.mark.tooling
 
@@ -293,9 +293,7 @@ def test_the_kernel_folder_of_a_killed_build_is_removed(tmp_path):
 
 
 def _index_entries(site: Path) -> dict:
-    from sphinx.search import js_index
-
-    return js_index.loads((site / "searchindex.js").read_text())["indexentries"]
+    return read_search_index(site)["indexentries"]
 
 
 def test_index_entries_of_a_page_edited_last_build_stay_in_search(tmp_path: Path):
