@@ -8,10 +8,12 @@ may be left in the site.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -109,6 +111,104 @@ def test_a_stopped_build_is_followed_by_a_complete_one(book_copy, point, signum)
     # And the build after that has nothing left to do.
     again = run_sphinx(book_copy, book_copy / "_build")
     assert "0 added, 0 changed, 0 removed" in again.log
+
+
+def _processes_in(group: int) -> list[str]:
+    """The command lines of the live processes of process group ``group``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            # /proc/PID/stat: "PID (NAME) STATE PPID PGRP ..."
+            state, _, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+            if int(pgrp) == group and state != "Z":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                found.append(f"{entry.name}: {command.decode(errors='replace')}")
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="bookbuild.forks needs prctl")
+@pytest.mark.parametrize("point", ["reading", "after pickling", "writing"])
+def test_a_build_killed_alone_leaves_no_process_behind(book_copy, point):
+    """The out-of-memory killer, or ``kill -9 PID``, stops the build process
+    alone, not its process group. What it forked (the ``-j`` workers,
+    sphinx-sitemap's manager) must end too, and the next build must neither
+    wait for them nor keep a stale page."""
+    _edit(book_copy)
+    command, env = sphinx_command(book_copy, book_copy / "_build")
+    env["PYTHONUNBUFFERED"] = "1"
+    killed = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,  # its own process group, to find its children
+    )
+    try:
+        seen = b""
+        assert killed.stdout is not None
+        while POINTS[point].encode() not in ANSI_CODE.sub(b"", seen):
+            chunk = killed.stdout.read1(4096)
+            assert chunk, f"the build ended before {point!r}:\n{seen.decode()[-3000:]}"
+            seen += chunk
+        forked = [
+            p for p in _processes_in(killed.pid) if p.split(":")[0] != str(killed.pid)
+        ]
+        assert forked, "the build had forked nothing to leave behind"
+        os.kill(killed.pid, signal.SIGKILL)  # the build process, not its group
+        killed.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while (left := _processes_in(killed.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not left, f"the killed build left {left} (it had forked {forked})"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(killed.pid, signal.SIGKILL)
+    build = run_sphinx(book_copy, book_copy / "_build")
+    assert build.returncode == 0, build.log[-3000:]
+    assert NEW_TEXT in build.html(CHAPTER)
+
+
+LOCKING = """
+import os, sys, time, types
+sys.path.insert(0, {ext!r})
+from bookbuild import freshness
+freshness._lock(types.SimpleNamespace(doctreedir={doctrees!r}))
+print("locked", flush=True)
+"""
+
+
+def test_a_process_forked_by_a_build_does_not_hold_its_lock(tmp_path):
+    """Without bookbuild.forks (another system, or a fork from another thread)
+    a forked process may outlive the build: the next build must not wait."""
+    locking = LOCKING.format(
+        ext=str(Path(__file__).parents[1] / "book" / "_ext"), doctrees=str(tmp_path)
+    )
+    forking = "if os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\nos._exit(0)\n"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", locking + forking],  # locks, forks, ends
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        holder.wait(timeout=30)
+        assert _processes_in(holder.pid), "the forked process should still run"
+        try:  # the next build takes the lock at once, or waits
+            subprocess.run(
+                [sys.executable, "-c", locking],
+                check=True,
+                timeout=20,
+                capture_output=True,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail("the next build waits for a process the last one forked")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(holder.pid, signal.SIGKILL)
 
 
 # The case of the report that asked for this module: a complete build, then a

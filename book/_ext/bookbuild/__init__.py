@@ -3,6 +3,7 @@
 * :mod:`bookbuild.freshness` makes sure no build leaves stale pages: a build
   that was interrupted is followed by a full one, two builds of one folder
   take turns, and error reports are kept out of the published site.
+  :mod:`bookbuild.forks` ends the processes a build forks when it ends.
 * :mod:`bookbuild.i18n` makes the Chinese edition a second language of the
   same build: numbers in translated paragraphs, figures in Chinese, Chinese
   search, and links between the two languages.
@@ -81,6 +82,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         cache,
         cells,
         failures,
+        forks,
         freshness,
         highlight,
         i18n,
@@ -96,6 +98,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
 
     freshness.setup(app)
+    forks.setup(app)
     app.setup_extension("bookbuild.gc_freeze")  # if conf.py did not list it
     i18n.setup(app)
     cache.setup(app)

@@ -14,7 +14,15 @@ next build would keep that HTML for good. These rules close the gaps:
 * **One build of a folder at a time.** A build takes an exclusive lock on
   ``bookbuild.lock`` next to the doctrees before Sphinx loads its
   environment; a second build (``make livehtml`` beside ``make html``) waits
-  for the first, says so, and then sees what the first wrote.
+  for the first, says so, and then sees what the first wrote. The lock is a
+  POSIX record lock (``fcntl.lockf``): it belongs to the build process
+  alone, not to the processes it forks (the ``-j`` workers, sphinx-sitemap's
+  manager). An ``flock`` lock is shared with them, so a build killed alone
+  (``kill -9`` of its process, or the out-of-memory killer) left the
+  manager holding it, and every later build waited forever
+  (:mod:`bookbuild.forks` now also ends those processes with the build). A
+  record lock goes when the process closes any of its handles on the file:
+  nothing else here opens ``bookbuild.lock``.
 * **Error reports are never published.** When a cell raises, myst-nb writes
   its traceback to ``<site>/reports/<page>.err.log``. Those files are moved to
   ``reports/`` beside the site (``_build/reports``) when the build ends, and
@@ -46,6 +54,7 @@ next build would keep that HTML for good. These rules close the gaps:
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -81,15 +90,19 @@ def reports_folder(app: Sphinx) -> Path:
 def _lock(app: Sphinx) -> None:
     doctrees = Path(app.doctreedir)
     doctrees.mkdir(parents=True, exist_ok=True)
+    if str(doctrees) in _held:  # held already (a second build in this process)
+        return
     handle = (doctrees / LOCK).open("a+")
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EAGAIN):
+            raise
         LOGGER.info(
             "bookbuild: another build of %s is running; waiting for it to end",
             doctrees.parent,
         )
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.lockf(handle, fcntl.LOCK_EX)
     _held[str(doctrees)] = handle
 
 
