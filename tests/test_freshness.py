@@ -51,12 +51,11 @@ def _edit(project: Path, text: str = NEW_TEXT) -> None:
     page.write_text(page.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
 
 
-def _stop_at(project: Path, point: str, signum: int) -> str:
-    """Start a build and send it ``signum`` once it prints ``point``.
-
-    The signal goes to the build's whole process group, its ``-j`` workers
-    included, as Ctrl-C in a terminal (or a killed CI job) does.
-    """
+def _start_until(
+    project: Path, point: str, **options
+) -> tuple[subprocess.Popen, bytes]:
+    """Start a build in a process group of its own; return it once it prints
+    ``point``, with what it printed so far. ``options`` go to Popen."""
     command, env = sphinx_command(project, project / "_build")
     env["PYTHONUNBUFFERED"] = "1"
     build = subprocess.Popen(
@@ -65,9 +64,7 @@ def _stop_at(project: Path, point: str, signum: int) -> str:
         stderr=subprocess.STDOUT,
         env=env,
         start_new_session=True,
-        # A shell without job control starts its background commands with
-        # Ctrl-C ignored, and they pass that on: a terminal's build has it.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **options,
     )
     seen = b""
     assert build.stdout is not None
@@ -79,6 +76,22 @@ def _stop_at(project: Path, point: str, signum: int) -> str:
             os.killpg(build.pid, signal.SIGKILL)
             pytest.fail(f"the build ended before {point!r}:\n{seen.decode()[-3000:]}")
         seen += chunk
+    return build, seen
+
+
+def _stop_at(project: Path, point: str, signum: int) -> str:
+    """Start a build and send it ``signum`` once it prints ``point``.
+
+    The signal goes to the build's whole process group, its ``-j`` workers
+    included, as Ctrl-C in a terminal (or a killed CI job) does.
+    """
+    build, seen = _start_until(
+        project,
+        point,
+        # A shell without job control starts its background commands with
+        # Ctrl-C ignored, and they pass that on: a terminal's build has it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     os.killpg(build.pid, signum)
     try:
         rest, _ = build.communicate(timeout=120)
@@ -128,7 +141,10 @@ def _processes_in(group: int) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="bookbuild.forks needs prctl")
+ON_LINUX = pytest.mark.skipif(sys.platform != "linux", reason="prctl and /proc")
+
+
+@ON_LINUX
 @pytest.mark.parametrize("point", ["reading", "after pickling", "writing"])
 def test_a_build_killed_alone_leaves_no_process_behind(book_copy, point):
     """The out-of-memory killer, or ``kill -9 PID``, stops the build process
@@ -136,22 +152,8 @@ def test_a_build_killed_alone_leaves_no_process_behind(book_copy, point):
     sphinx-sitemap's manager) must end too, and the next build must neither
     wait for them nor keep a stale page."""
     _edit(book_copy)
-    command, env = sphinx_command(book_copy, book_copy / "_build")
-    env["PYTHONUNBUFFERED"] = "1"
-    killed = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,  # its own process group, to find its children
-    )
+    killed, _ = _start_until(book_copy, point)
     try:
-        seen = b""
-        assert killed.stdout is not None
-        while POINTS[point].encode() not in ANSI_CODE.sub(b"", seen):
-            chunk = killed.stdout.read1(4096)
-            assert chunk, f"the build ended before {point!r}:\n{seen.decode()[-3000:]}"
-            seen += chunk
         forked = [
             p for p in _processes_in(killed.pid) if p.split(":")[0] != str(killed.pid)
         ]
@@ -165,6 +167,7 @@ def test_a_build_killed_alone_leaves_no_process_behind(book_copy, point):
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(killed.pid, signal.SIGKILL)
+        killed.stdout.close()
     build = run_sphinx(book_copy, book_copy / "_build")
     assert build.returncode == 0, build.log[-3000:]
     assert NEW_TEXT in build.html(CHAPTER)
@@ -179,6 +182,7 @@ print("locked", flush=True)
 """
 
 
+@ON_LINUX
 def test_a_process_forked_by_a_build_does_not_hold_its_lock(tmp_path):
     """Without bookbuild.forks (another system, or a fork from another thread)
     a forked process may outlive the build: the next build must not wait."""
