@@ -126,16 +126,16 @@ def test_a_stopped_build_is_followed_by_a_complete_one(book_copy, point, signum)
     assert "0 added, 0 changed, 0 removed" in again.log
 
 
-def _processes_in(group: int) -> list[str]:
-    """The command lines of the live processes of process group ``group``."""
-    found = []
+def _processes_in(group: int) -> dict[int, str]:
+    """The live processes of process group ``group``: pid and command line."""
+    found = {}
     for entry in Path("/proc").iterdir():
         try:
             # /proc/PID/stat: "PID (NAME) STATE PPID PGRP ..."
             state, _, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
             if int(pgrp) == group and state != "Z":
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-                found.append(f"{entry.name}: {command.decode(errors='replace')}")
+                found[int(entry.name)] = command.decode(errors="replace")
         except (OSError, ValueError):
             continue
     return found
@@ -154,9 +154,8 @@ def test_a_build_killed_alone_leaves_no_process_behind(book_copy, point):
     _edit(book_copy)
     killed, _ = _start_until(book_copy, point)
     try:
-        forked = [
-            p for p in _processes_in(killed.pid) if p.split(":")[0] != str(killed.pid)
-        ]
+        forked = _processes_in(killed.pid)
+        forked.pop(killed.pid, None)
         assert forked, "the build had forked nothing to leave behind"
         os.kill(killed.pid, signal.SIGKILL)  # the build process, not its group
         killed.wait(timeout=60)
